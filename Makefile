@@ -1,0 +1,67 @@
+# Synthetic Data, Executed: `make book` builds the book, `make test` runs every test. Both set everything up.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+BUILD  := _build
+# pip notices from this machine's extra (empty) indexes are noise.
+QUIET_PIP := 2>&1 | grep -v -e 'is ignored: it is neither' -e '^$$' || true
+
+.PHONY: help setup data browser book test unit chapters nbval benchmarks student clean
+
+help:
+	@echo "make book   - set up, execute every section once (papermill) and build the HTML into $(BUILD)/html"
+	@echo "make test   - set up and run every test (unit, chapters in fast mode, nbval, book build, browser)"
+	@echo "make benchmarks - run the benchmarks in benchmarks/ and print their figures"
+
+# --- set-up -----------------------------------------------------------------------------------------------------
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Installing the course's Python packages into $(VENV) (a few minutes the first time)..."
+	@start=$$(date +%s); \
+	{ $(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -e . $(QUIET_PIP); }; \
+	$(PY) -c 'import synthlib, papermill, jupyter_book' || exit 1; \
+	echo "Installed in $$(( $$(date +%s) - start )) s."
+	@touch $@
+
+# The offline copies of the datasets: prepared when the online sources cannot be reached (no-op otherwise).
+data: $(VENV)/.installed
+	$(PY) -m synthlib.offline prepare --if-offline
+
+$(BUILD)/vendor/mathjax/tex-mml-chtml.js: $(VENV)/.installed
+	$(PY) tools/pipeline.py mathjax
+
+setup: $(VENV)/.installed data $(BUILD)/vendor/mathjax/tex-mml-chtml.js
+
+# Debian's Chromium for the browser tests (the Playwright driver comes from pip; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# --- the book -------------------------------------------------------------------------------------------------------
+book: setup
+	$(PY) tools/pipeline.py execute --mode default --out $(BUILD)/executed
+	$(PY) tools/pipeline.py site --executed $(BUILD)/executed --html $(BUILD)/html
+
+student: setup
+	$(PY) tools/pipeline.py execute --mode default --out $(BUILD)/executed
+	$(PY) tools/pipeline.py site --executed $(BUILD)/executed --html $(BUILD)/student-html --student
+
+# --- the tests --------------------------------------------------------------------------------------------------
+# Unit tests first (fast failure), then the chapters in fast mode with their budgets, the book build and the
+# browser, then nbval re-executes the fast-mode notebooks against their stored outputs.
+test: setup browser
+	$(PY) -m pytest tests -m "not chapters" -q
+	$(PY) -m pytest tests -m chapters -q
+	$(PY) -m pytest --nbval $(BUILD)/test/executed --nbval-sanitize-with tests/nbval-sanitize.cfg -q -p no:cacheprovider
+
+unit: setup
+	$(PY) -m pytest tests -m "not chapters" -q
+
+benchmarks: setup
+	$(PY) benchmarks/bench_bootstrap.py
+
+clean:
+	rm -rf $(BUILD)

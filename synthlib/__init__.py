@@ -1,0 +1,31 @@
+"""synthlib: the helpers shared by the chapters of "Synthetic Data, Executed".
+
+Small, flat and verb-first. One module per part of the book, re-exported here. ``import synthlib`` is
+light: torch, sdv and other heavy libraries are imported inside the functions that need them.
+"""
+from .basics import *  # noqa: F401,F403 (part 2; basics.__all__ lists what it exports)
+from .intro import *  # noqa: F401,F403 (part 1; intro.__all__ lists what it exports)
+from .chapters import (
+    ChapterRun,
+    artifacts_dir,
+    chapter_info,
+    glue,
+    list_chapters,
+    save_samples,
+    save_table,
+    start_chapter,
+)
+from .data import (
+    DataUnavailable,
+    LoadedData,
+    data_dir,
+    list_datasets,
+    load_adult,
+    load_dataset,
+    load_penguins,
+)
+from .exercises import check, list_exercises
+from .plotting import plot_real_vs_synthetic, show_image_grid, use_style
+from .runtime import Timer, seed_everything, select_device
+
+__version__ = "0.1.0"

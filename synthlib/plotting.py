@@ -1,0 +1,90 @@
+"""One figure style for the whole book, and the pictures that recur in it.
+
+Real data is always drawn in the first colour (dark blue), synthetic data in the second (orange).
+Taught in the preface; used from section 1 on.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+STYLE = Path(__file__).with_name("style.mplstyle")
+REAL_COLOUR, SYNTHETIC_COLOUR = "#1f4e79", "#e07b39"
+
+
+def use_style() -> None:
+    """Apply the book's matplotlib style (every chapter calls this through ``start_chapter``)."""
+    import matplotlib.pyplot as plt
+
+    plt.style.use(STYLE)
+
+
+def _axes(ax):
+    import matplotlib.pyplot as plt
+
+    return ax if ax is not None else plt.subplots()[1]
+
+
+def plot_real_vs_synthetic(real, synthetic, ax=None, *, bins: int = 40, labels=("real", "synthetic"),
+                           title: str | None = None, xlabel: str | None = None):
+    """Overlay the distribution of a real and a synthetic column: histograms for numbers, bars for categories.
+
+    Used in sections 1, 2.1, 5.1, 5.3 and 6. Returns the axes.
+    """
+    real_series, synthetic_series = pd.Series(real), pd.Series(synthetic)
+    if real_series.dropna().empty or synthetic_series.dropna().empty:
+        raise ValueError("real and synthetic must each contain at least one non-missing value")
+    ax = _axes(ax)
+    numeric = pd.api.types.is_numeric_dtype(real_series) and pd.api.types.is_numeric_dtype(synthetic_series)
+    if numeric:
+        both = pd.concat([real_series, synthetic_series]).dropna()
+        edges = np.histogram_bin_edges(both, bins=bins)
+        ax.hist(real_series.dropna(), bins=edges, density=True, alpha=0.55, color=REAL_COLOUR, label=labels[0])
+        ax.hist(synthetic_series.dropna(), bins=edges, density=True, histtype="step", linewidth=2,
+                color=SYNTHETIC_COLOUR, label=labels[1])
+        ax.set_ylabel("density")
+    else:
+        shares = pd.DataFrame({labels[0]: real_series.value_counts(normalize=True),
+                               labels[1]: synthetic_series.value_counts(normalize=True)}).fillna(0)
+        shares = shares.sort_values(labels[0], ascending=False)
+        positions = np.arange(len(shares))
+        ax.bar(positions - 0.2, shares[labels[0]], width=0.4, color=REAL_COLOUR, label=labels[0])
+        ax.bar(positions + 0.2, shares[labels[1]], width=0.4, color=SYNTHETIC_COLOUR, label=labels[1])
+        ax.set_xticks(positions, [str(c) for c in shares.index], rotation=45, ha="right")
+        ax.set_ylabel("share")
+    ax.set_xlabel(xlabel or (real_series.name if isinstance(real_series.name, str) else ""))
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def show_image_grid(images, ncols: int = 8, titles=None, *, size: float = 1.1, cmap: str = "gray_r", suptitle=None):
+    """Show images (N×H×W grey or N×H×W×3 colour, values in [0, 1] or 0–255) as a grid; returns the figure.
+
+    Used in chapters 3, 4 and 7.
+    """
+    import matplotlib.pyplot as plt
+
+    array = np.asarray(images)
+    if array.ndim not in (3, 4) or (array.ndim == 4 and array.shape[-1] not in (3, 4)):
+        raise ValueError(f"images must have shape N×H×W or N×H×W×3; got {array.shape}")
+    if len(array) == 0:
+        raise ValueError("images is empty")
+    if titles is not None and len(titles) != len(array):
+        raise ValueError(f"got {len(titles)} titles for {len(array)} images")
+    ncols = max(1, min(ncols, len(array)))
+    nrows = int(np.ceil(len(array) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.3 if suptitle else 0)),
+                             squeeze=False, constrained_layout=True)
+    for index, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if index < len(array):
+            ax.imshow(array[index], cmap=cmap if array.ndim == 3 else None)
+            if titles is not None:
+                ax.set_title(str(titles[index]), fontsize=8)
+    if suptitle:
+        fig.suptitle(suptitle)
+    return fig

@@ -1,0 +1,97 @@
+"""Seeds, devices and timing: what every chapter does before its first idea.
+
+Taught in the preface ("How each chapter runs"); used by every section.
+"""
+from __future__ import annotations
+
+import os
+import random
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: Environment variable that overrides a chapter's ``device`` parameter (e.g. CI on a GPU runner).
+DEVICE_ENV = "SYNTHLIB_DEVICE"
+_DEVICES = ("auto", "cpu", "cuda")
+
+
+def seed_everything(seed: int, *, deterministic: bool = True, torch: bool | None = None) -> np.random.Generator:
+    """Seed Python, NumPy and PyTorch, and return a fresh NumPy generator.
+
+    PyTorch is seeded when ``torch=True``, or (the default, ``None``) when the chapter has already
+    imported it, so that seeding never makes a torch-free chapter pay for importing torch.
+    With ``deterministic=True`` PyTorch is also asked for deterministic kernels, so that
+    re-executing a chapter reproduces its outputs. Taught in the preface; every chapter calls it
+    through :func:`synthlib.start_chapter`.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an integer, got {seed!r}")
+    if seed < 0:
+        raise ValueError(f"seed must be non-negative, got {seed}")
+    seed = int(seed)
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    if torch is None:
+        torch = "torch" in sys.modules
+    if torch:
+        import torch as _torch
+
+        _torch.manual_seed(seed)  # seeds CUDA too
+        if deterministic:
+            # cuBLAS needs this workspace setting before deterministic matmuls are possible on GPU.
+            os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+            _torch.use_deterministic_algorithms(True, warn_only=True)
+            _torch.backends.cudnn.deterministic = True
+            _torch.backends.cudnn.benchmark = False
+    return np.random.default_rng(seed)
+
+
+def _cuda_available() -> bool:
+    try:
+        import torch
+    except ImportError:
+        return False
+    return bool(torch.cuda.is_available())
+
+
+def select_device(device: str = "auto") -> str:
+    """Resolve a chapter's ``device`` parameter to ``"cpu"`` or ``"cuda"``.
+
+    ``SYNTHLIB_DEVICE`` in the environment overrides the parameter. ``"auto"`` picks CUDA when a
+    GPU is present. Asking for ``"cuda"`` where there is none is an error, not a silent fallback.
+    Taught in the preface; used by chapters 4 and 7.
+    """
+    requested = os.environ.get(DEVICE_ENV) or device
+    if requested not in _DEVICES:
+        source = f"${DEVICE_ENV}" if os.environ.get(DEVICE_ENV) else "device"
+        raise ValueError(f"{source} must be one of {', '.join(_DEVICES)}; got {requested!r}")
+    if requested == "cpu":
+        return "cpu"
+    has_gpu = _cuda_available()
+    if requested == "cuda" and not has_gpu:
+        raise RuntimeError("device='cuda' was requested but no CUDA GPU is available (is torch installed with CUDA?)")
+    return "cuda" if has_gpu else "cpu"
+
+
+@dataclass
+class Timer:
+    """A wall-clock stopwatch: ``with Timer() as t: ...`` then ``t.seconds``."""
+
+    start: float = field(default_factory=time.perf_counter)
+    stop: float | None = None
+
+    def __enter__(self) -> "Timer":
+        self.start = time.perf_counter()
+        self.stop = None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop = time.perf_counter()
+
+    @property
+    def seconds(self) -> float:
+        end = self.stop if self.stop is not None else time.perf_counter()
+        return end - self.start
