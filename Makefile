@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 BUILD  := _build
+# Reproducible kernels: set iteration order follows the string-hash seed (nbval re-executes with this too).
+export PYTHONHASHSEED := 0
 # pip notices from this machine's extra (empty) indexes are noise.
 QUIET_PIP := 2>&1 | grep -v -e 'is ignored: it is neither' -e '^$$' || true
 

@@ -209,7 +209,8 @@ _TRAFFIC_COLUMNS = ("day", "weekday", "hour", "density_veh_per_km", "speed_kmh",
 
 def _number(value, name: str, low: float = -np.inf, high: float = np.inf, *, strict_low: bool = False) -> float:
     """A finite real number within [low, high] (or (low, high] when ``strict_low``); names the rule when not."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(value):
+    numeric = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    if not numeric or not np.isfinite(value):
         raise TypeError(f"rule {name!r} must be a finite number, got {value!r}")
     if value < low or value > high or (strict_low and value == low):
         bracket = "(" if strict_low else "["
@@ -221,7 +222,8 @@ def _merge_rules(defaults: dict, rules, kind: str) -> dict:
     if rules is None:
         return dict(defaults)
     if not isinstance(rules, dict):
-        raise TypeError(f"{kind} rules must be a dict such as {{'{next(iter(defaults))}': ...}}, got {type(rules).__name__}")
+        raise TypeError(f"{kind} rules must be a dict such as {{'{next(iter(defaults))}': ...}}, "
+                        f"got {type(rules).__name__}")
     unknown = set(rules) - set(defaults)
     if unknown:
         raise ValueError(f"unknown {kind} rule(s) {sorted(unknown)}; known: {sorted(defaults)}")
@@ -281,7 +283,8 @@ def simulate_traffic(n_days: int = 1, interval_min: int = 5, rules: dict | None 
     density = (r["base_density"] + rush * peaks) * rng.lognormal(0, r["density_noise"], size=hour.size)
     density = np.clip(density, 0, r["jam_density_veh_per_km"])
     speed = greenshields_speed(density, r["free_speed_kmh"], r["jam_density_veh_per_km"])
-    speed = np.clip(speed + rng.normal(0, r["speed_noise_kmh"], size=hour.size), r["min_speed_kmh"], r["free_speed_kmh"])
+    speed = speed + rng.normal(0, r["speed_noise_kmh"], size=hour.size)
+    speed = np.clip(speed, r["min_speed_kmh"], r["free_speed_kmh"])
     return pd.DataFrame({"day": day, "weekday": weekday, "hour": hour, "density_veh_per_km": density,
                          "speed_kmh": speed, "flow_veh_per_h": density * speed})
 
@@ -467,7 +470,8 @@ def check_transaction_rules(transactions: pd.DataFrame, n_customers: int | None 
     Returns {rule: True if it holds}; ``n_customers`` and ``n_days``, when given, bound the ids and days.
     """
     if not isinstance(transactions, pd.DataFrame):
-        raise TypeError(f"transactions must be a DataFrame from simulate_transactions, got {type(transactions).__name__}")
+        raise TypeError("transactions must be a DataFrame from simulate_transactions, "
+                        f"got {type(transactions).__name__}")
     missing = [column for column in _TRANSACTION_COLUMNS if column not in transactions]
     if missing:
         raise ValueError(f"transactions lack the column(s) {missing}; expected those of simulate_transactions")
@@ -496,7 +500,8 @@ def transaction_features(transactions: pd.DataFrame) -> pd.DataFrame:
     per merchant category, always in the same order, so that two simulated months give aligned tables.
     """
     if not isinstance(transactions, pd.DataFrame):
-        raise TypeError(f"transactions must be a DataFrame from simulate_transactions, got {type(transactions).__name__}")
+        raise TypeError("transactions must be a DataFrame from simulate_transactions, "
+                        f"got {type(transactions).__name__}")
     needed = ["amount", "hour", "category", "merchant_country", "home_country"]
     missing = [column for column in needed if column not in transactions]
     if missing:
@@ -534,7 +539,8 @@ def fake_customers(n: int, locale="en_US", seed: int = 0, unique_emails: bool = 
 
     ``locale`` is one Faker locale for all records, or a sequence of ``n`` locales, one per record
     (every field of a record then comes from its locale: a French name with a French address). The
-    same ``seed`` (and Faker version) gives the same table. One rule is applied: customers sign up on
+    same ``seed`` and Faker version give the same table, in any Python process (city lists, which some
+    locales build from a set, are put in a fixed order first). One rule is applied: customers sign up on
     or after their 18th birthday. With ``unique_emails`` no two customers share an e-mail (like
     ``fake.unique``, but across locales). The records are plausible but describe nobody: they carry
     no statistics of any real population.
@@ -561,8 +567,13 @@ def fake_customers(n: int, locale="en_US", seed: int = 0, unique_emails: bool = 
     fake = Faker(used)
     fake.seed_instance(int(seed))
     shared = fake[used[0]].random  # one random stream for all locales: no two locales replay the same draws
-    for code in used[1:]:
+    for code in used:
         fake[code].random = shared
+        for provider in fake[code].get_providers():
+            # Some locales (it_IT in Faker 40) build their city list from a set, whose order changes with Python's
+            # hash seed from one process to the next; a sorted copy makes the seeded draws reproducible everywhere.
+            if isinstance(getattr(provider, "cities", None), list):
+                provider.cities = sorted(provider.cities)
     seen: set[str] = set()
     rows = []
     for i, code in enumerate(locales):

@@ -51,8 +51,8 @@ class CheckResult:
         return self.passed
 
     def __repr__(self) -> str:
-        return f"✅ Exercise {self.id}: correct. {self.message}".rstrip() if self.passed else \
-            f"❌ Exercise {self.id}: not yet. Hint: {self.message}"
+        return f"✓ Exercise {self.id}: correct. {self.message}".rstrip() if self.passed else \
+            f"✗ Exercise {self.id}: not yet. Hint: {self.message}"
 
     def _repr_html_(self) -> str:
         colour = "#1b7f3b" if self.passed else "#b2443a"

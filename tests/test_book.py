@@ -34,10 +34,14 @@ def test_statistics_page_reports_every_section_against_its_budget(built_site):
     assert "Budget" in text and "GPU" in text and "numpy" in text
 
 
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
 def server(built_site):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_site))
-    handler.log_message = lambda *args: None
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -75,7 +79,7 @@ def _visit(browser, url: str, screenshot: Path) -> dict:
         mathSource: document.querySelectorAll('.math, span.math, div.math').length,
         mathRendered: document.querySelectorAll('mjx-container').length,
         mathErrors: document.querySelectorAll('mjx-merror, .MathJax_Error').length,
-        rawTex: /\\\\\\(|\\\\\\[/.test(document.querySelector('main') ? document.querySelector('main').innerText : ''),
+        text: document.querySelector('main') ? document.querySelector('main').innerText : '',
         exercises: document.querySelectorAll('.exercise').length,
         solutions: document.querySelectorAll('.solution').length,
     })""")
@@ -110,3 +114,15 @@ def test_pages_show_numbers_not_reprs(built_site):
         text = (built_site / page).read_text()
         assert "np.float64(" not in text and "np.int64(" not in text, page
         assert "IPython.core.display.Markdown object" not in text, page
+
+
+def test_student_edition_has_exercises_but_no_solutions(executed_fast):
+    import pipeline
+    from bs4 import BeautifulSoup
+
+    html = pipeline.build_site(TEST_BUILD / "executed", TEST_BUILD / "student-html", student=True)
+    for info in synthlib.list_chapters():
+        soup = BeautifulSoup((html / "notebooks" / f"{info.notebook}.html").read_text(), "html.parser")
+        assert len(soup.select(".exercise")) >= 2, info.id
+        assert not soup.select(".solution"), f"a solution is left in the student edition of {info.id}"
+        assert "✓ Exercise" not in soup.get_text(), f"a solution's self-check output is left in {info.id}"

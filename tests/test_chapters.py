@@ -34,8 +34,8 @@ def test_section_executes_in_fast_mode_within_budget(executed_fast, section):
 @pytest.mark.parametrize("section", SECTIONS)
 def test_section_exercises_pass_their_self_checks(executed_fast, section):
     text = _outputs_text(_executed(section))
-    assert "❌" not in text, f"a self-check failed in section {section}"
-    passed = {line.split("Exercise ")[1].split(":")[0] for line in text.splitlines() if "✅ Exercise" in line}
+    assert "✗ Exercise" not in text, f"a self-check failed in section {section}"
+    passed = {line.split("Exercise ")[1].split(":")[0] for line in text.splitlines() if "✓ Exercise" in line}
     own = {e for e in synthlib.list_exercises() if e.rsplit(".", 1)[0] == section}
     assert own and own <= passed, f"exercises without a passing solution cell in {section}: {sorted(own - passed)}"
 

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -50,8 +51,10 @@ def execute_section(section: str, out_dir: Path, *, fast: bool, device: str = "a
     source.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
     output = out_dir / f"{info.notebook}.ipynb"
     env_backup = dict(os.environ)
-    os.environ["SYNTHLIB_ARTIFACTS"] = str(artifacts or out_dir.parent / "artifacts")
+    os.environ["SYNTHLIB_ARTIFACTS"] = str((artifacts or out_dir.parent / "artifacts").resolve())
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    # Fixed string hashing: some libraries (Faker's locales) iterate over sets, whose order follows the hash seed.
+    os.environ["PYTHONHASHSEED"] = "0"
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     with tempfile.TemporaryDirectory() as tmp:
         staged_input = Path(tmp) / f"{info.notebook}.ipynb"
@@ -159,13 +162,14 @@ def statistics_page(executed: Path) -> str:
         machine = meta.get("machine", machine)
         budget = info.budget(meta.get("mode") == "fast")
         seconds = meta.get("seconds", float("nan"))
-        verdict = "✅ within" if seconds <= budget else "❌ over"
+        verdict = "within" if seconds <= budget else "**over**"
         gpu = gpu_runs.get(info.id)
         gpu_cell = f"{gpu['seconds']:.1f} s ({gpu['device']}, {gpu['date']})" if gpu else (
             "not needed" if info.gpu == "no" else "not measured yet")
         data = ", ".join(_data_variant(path, name) for name in info.datasets) or "generated in the chapter"
+        executed_at = meta.get("executed_at", "?").replace("T", " ")[:16]
         rows.append(f"| [{info.id} {info.title}](../notebooks/{info.notebook}.ipynb) | {seconds:.1f} s | "
-                    f"{budget:g} s | {verdict} | {gpu_cell} | {data} | {meta.get('executed_at', '?')} |")
+                    f"{budget:g} s ({verdict}) | {gpu_cell} | {data} | {executed_at} |")
     mode = ", ".join(sorted(modes)) or "none"
     versions = ", ".join(f"{name} {version}" for name, version in _library_versions())
     return "\n".join([
@@ -182,22 +186,69 @@ def statistics_page(executed: Path) -> str:
         "- **GPU runs:** " + ("recorded in `book/gpu-runs.json`." if gpu_runs else
                               "no GPU run has been made yet; the GPU column says so."),
         "",
-        "| Section | CPU runtime | Budget | | GPU runtime | Data | Executed (UTC) |",
-        "|---|---|---|---|---|---|---|",
+        "| Section | CPU runtime | Budget | GPU runtime | Data | Executed (UTC) |",
+        "|---|---|---|---|---|---|",
         *rows,
         "",
     ])
 
 
 def _data_variant(executed_notebook: Path, dataset: str) -> str:
-    """Which variant of a dataset a run used, read from the line `load_dataset` printed."""
-    text = executed_notebook.read_text()
-    if "offline subset" in text:
-        return f"{dataset} (offline subset)"
-    return f"{dataset} (full)"
+    """Which variant of a dataset a run used, read from the line `load_dataset` printed in the notebook."""
+    import nbformat
+
+    from synthlib.data import get_dataset
+
+    title = get_dataset(dataset).title
+    for cell in nbformat.read(executed_notebook, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            for line in output.get("text", "").splitlines():
+                if line.startswith(title + ":"):
+                    return f"{dataset} ({line[len(title) + 1:].split(',')[0].strip()})"
+    return f"{dataset} (not loaded in this run)"
 
 
-def stage(executed: Path, source: Path, artifacts: Path | None = None) -> Path:
+SOLUTION_START = re.compile(r"```\{solution-start\}.*?\n```[ \t]*(\n|$)", re.S)
+SOLUTION_END = re.compile(r"```\{solution-end\}[^\n]*\n```[ \t]*(\n|$)")
+
+
+def strip_solutions(notebook) -> int:
+    """Remove every gated solution (``solution-start`` … ``solution-end``, code cells included); returns how many.
+
+    The student edition is built this way because sphinx-exercise's ``hide_solutions`` cannot handle gated
+    solutions (it raises on the ``solution_end_node``).
+    """
+    kept, inside, removed = [], False, 0
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            if not inside:
+                kept.append(cell)
+            continue
+        text, pieces = cell.source, []
+        while text:
+            if inside:
+                end = SOLUTION_END.search(text)
+                if not end:
+                    text = ""
+                    break
+                text, inside = text[end.end():], False
+            else:
+                start = SOLUTION_START.search(text)
+                if not start:
+                    pieces.append(text)
+                    break
+                pieces.append(text[:start.start()])
+                text, inside, removed = text[start.end():], True, removed + 1
+        if "".join(pieces).strip():
+            cell.source = "".join(pieces)
+            kept.append(cell)
+    if inside:
+        raise ValueError("a solution-start has no matching solution-end")
+    notebook.cells = kept
+    return removed
+
+
+def stage(executed: Path, source: Path, artifacts: Path | None = None, *, student: bool = False) -> Path:
     """Assemble the book's source: config, toc, front and back matter, executed notebooks, artifacts, MathJax."""
     shutil.rmtree(source, ignore_errors=True)
     source.mkdir(parents=True)
@@ -209,7 +260,15 @@ def stage(executed: Path, source: Path, artifacts: Path | None = None) -> Path:
         executed_notebook = executed / f"{info.notebook}.ipynb"
         if not executed_notebook.exists():
             raise FileNotFoundError(f"{executed_notebook} is missing: execute the chapters first")
-        shutil.copy(executed_notebook, source / "notebooks" / executed_notebook.name)
+        target = source / "notebooks" / executed_notebook.name
+        if student:
+            import nbformat
+
+            notebook = nbformat.read(executed_notebook, as_version=4)
+            strip_solutions(notebook)
+            nbformat.write(notebook, target)
+        else:
+            shutil.copy(executed_notebook, target)
     artifacts = artifacts or executed.parent / "artifacts"
     if artifacts.exists():
         shutil.copytree(artifacts, source / "artifacts")
@@ -221,12 +280,9 @@ def stage(executed: Path, source: Path, artifacts: Path | None = None) -> Path:
 def build_site(executed: Path, html: Path, *, student: bool = False) -> Path:
     """Stage and build with jupyter-book (execution off, warnings are errors); returns the HTML folder."""
     work = html.parent / (html.name + "-src")
-    source = stage(executed, work, executed.parent / "artifacts")
+    source = stage(executed, work, executed.parent / "artifacts", student=student)
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(source), "--path-output", str(work),
                "-W", "--keep-going", "--builder", "html"]
-    if student:
-        config = source / "_config.yml"
-        config.write_text(config.read_text().replace("hide_solutions: false", "hide_solutions: true"))
     result = subprocess.run(command, cwd=ROOT, text=True, capture_output=True)
     log = (result.stdout or "") + (result.stderr or "")
     (work / "build.log").write_text(log)
