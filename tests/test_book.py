@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import http.server
 import shutil
 import threading
@@ -13,11 +14,11 @@ import synthlib
 from conftest import TEST_BUILD
 
 pytestmark = pytest.mark.chapters
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def _pages(html: Path) -> list[str]:
-    pages = ["book/preface.html", "book/references.html", "book/execution-statistics.html"]
+    pages = ["book/preface.html", "book/references.html", "book/instructor-guide.html", "book/execution-statistics.html"]
     return pages + [f"notebooks/{info.notebook}.html" for info in synthlib.list_chapters()]
 
 
@@ -53,7 +54,7 @@ def server(built_site):
 def browser():
     playwright_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+        pytest.fail(f"no browser at {CHROMIUM}: `make test` installs Debian's chromium (or set $CHROMIUM)")
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -92,7 +93,7 @@ def _visit(browser, url: str, screenshot: Path) -> dict:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("page_path", [
-    "book/preface.html", "book/references.html", "book/execution-statistics.html",
+    "book/preface.html", "book/references.html", "book/instructor-guide.html", "book/execution-statistics.html",
     *[f"notebooks/{info.notebook}.html" for info in synthlib.list_chapters()],
 ])
 def test_page_in_headless_chromium(browser, server, page_path):
@@ -126,3 +127,63 @@ def test_student_edition_has_exercises_but_no_solutions(executed_fast):
         assert len(soup.select(".exercise")) >= 2, info.id
         assert not soup.select(".solution"), f"a solution is left in the student edition of {info.id}"
         assert "✓ Exercise" not in soup.get_text(), f"a solution's self-check output is left in {info.id}"
+
+
+def test_no_broken_internal_links(built_site):
+    """Every internal href/src of every page points at a file of the site, and every #anchor exists."""
+    from urllib.parse import unquote, urlsplit
+
+    from bs4 import BeautifulSoup
+
+    ids_cache: dict[Path, set[str]] = {}
+
+    def ids(page: Path) -> set[str]:
+        if page not in ids_cache:
+            soup = BeautifulSoup(page.read_text(errors="replace"), "html.parser")
+            ids_cache[page] = {tag["id"] for tag in soup.find_all(id=True)}
+        return ids_cache[page]
+
+    broken = []
+    pages = [p for p in sorted(built_site.rglob("*.html")) if "_static" not in p.relative_to(built_site).parts]
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(errors="replace"), "html.parser")
+        for tag, attribute in (("a", "href"), ("img", "src"), ("link", "href"), ("script", "src")):
+            for element in soup.find_all(tag, **{attribute: True}):
+                target = urlsplit(element[attribute])
+                if target.scheme or target.netloc or element[attribute].startswith(("mailto:", "javascript:")):
+                    continue
+                file = page if not target.path else (page.parent / unquote(target.path)).resolve()
+                if file.is_dir():
+                    file = file / "index.html"
+                if not file.exists():
+                    broken.append(f"{page.relative_to(built_site)}: {element[attribute]}")
+                elif target.fragment and file.suffix == ".html" and unquote(target.fragment) not in ids(file):
+                    broken.append(f"{page.relative_to(built_site)}: {element[attribute]} (no such anchor)")
+    assert not broken, "\n".join(broken[:30])
+
+
+SEARCHES = {"bootstrap": "2.2", "CTGAN": "5.1", "epsilon": "7.1"}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("term, section", SEARCHES.items())
+def test_site_search_finds_the_chapter(browser, server, term, section):
+    try:
+        notebook = synthlib.chapter_info(section).notebook
+    except KeyError:
+        pytest.skip(f"section {section} is not written yet")
+    page = browser.new_page()
+    page.goto(f"{server}/search.html?q={term}", wait_until="load")
+    page.wait_for_selector("#search-results li a", timeout=20_000)
+    hits = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.getAttribute('href'))")
+    page.close()
+    assert any(notebook in href for href in hits), f"searching {term!r} did not find {notebook}: {hits[:10]}"
+
+
+def test_every_chapter_offers_its_notebook_and_artifacts(built_site):
+    for info in synthlib.list_chapters():
+        html = (built_site / "notebooks" / f"{info.notebook}.html").read_text()
+        assert f"_sources/notebooks/{info.notebook}.ipynb" in html, f"{info.id}: no notebook download"
+        artifacts = TEST_BUILD / "artifacts" / info.id
+        for artifact in sorted(artifacts.glob("*")) if artifacts.exists() else []:
+            assert f'{artifact.name}"' in html and "_downloads/" in html, f"{info.id}: no download link to {artifact.name}"

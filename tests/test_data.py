@@ -21,9 +21,9 @@ def test_every_dataset_has_licence_citation_and_sources():
     for dataset in registry.REGISTRY.values():
         assert dataset.licence and dataset.title
         assert f"{{{dataset.citation}," in bib, f"{dataset.citation} missing from references.bib"
-        assert dataset.offline.members, dataset.name
-        for _, sha in dataset.offline.members.values():
-            assert len(sha) == 64
+        hashes = ([sha for _, sha in dataset.offline.members.values()] if isinstance(dataset.offline, registry.PackageFiles)
+                  else [dataset.offline.sha256])
+        assert hashes and all(len(sha) == 64 for sha in hashes), dataset.name  # every offline file is pinned
 
 
 def test_offline_loading_says_which_data_it_gave(capsys):
@@ -89,3 +89,35 @@ def test_missing_offline_copy_names_the_fix(tmp_path, monkeypatch):
                         lambda self, tmp: (_ for _ in ()).throw(registry.DataUnavailable("pip is unreachable")))
     with pytest.raises(synthlib.DataUnavailable, match="python -m synthlib.offline prepare"):
         synthlib.load_penguins(offline=True)
+
+
+def test_mnist_offline_subset_is_split_stratified_and_says_so(capsys):
+    import numpy as np
+
+    mnist = synthlib.load_mnist(offline=True)
+    assert not mnist.is_full and mnist.variant == "offline subset"
+    assert "offline subset" in capsys.readouterr().out
+    (train_x, train_y), (test_x, test_y) = mnist.data["train"], mnist.data["test"]
+    assert train_x.shape == (8_000, 28, 28) and test_x.shape == (2_000, 28, 28)
+    assert train_x.dtype == np.uint8 and train_x.max() == 255
+    assert set(np.unique(test_y)) == set(range(10))
+    # the split is fixed and the held-out digits are never in the training part
+    again = synthlib.load_mnist(offline=True, verbose=False).data["test"][0]
+    assert np.array_equal(test_x, again)
+    assert not {x.tobytes() for x in test_x[:200]} & {x.tobytes() for x in train_x}
+
+
+def test_wordnet_offline_copy_is_readable_by_nltk():
+    wordnet = synthlib.load_wordnet(offline=True, verbose=False).data
+    lemmas = {lemma.name() for synset in wordnet.synsets("quick") for lemma in synset.lemmas()}
+    assert {"speedy", "fast", "agile"} <= lemmas
+    assert wordnet.synset("dog.n.01").definition().startswith("a member of the genus Canis")
+
+
+def test_text_image_and_digit_datasets_have_their_documented_shapes():
+    reviews = synthlib.load_rotten_tomatoes(verbose=False).data
+    assert len(reviews) == 12_752 and set(reviews["label"]) == {0, 1} and reviews["text"].is_unique
+    photo = synthlib.load_photo(verbose=False).data
+    assert photo.shape == (427, 640, 3)
+    digits = synthlib.load_digits(verbose=False).data
+    assert digits["images"].shape == (1_797, 8, 8) and 0 <= digits["images"].min() <= digits["images"].max() <= 1

@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import platform
-import re
 import shutil
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from synthlib.assign import replace_solutions  # noqa: E402
 from synthlib.chapters import chapter_info, list_chapters  # noqa: E402
 
 MATHJAX = ("mathjax", "3.2.2", "1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09")
@@ -70,11 +70,11 @@ def execute_section(section: str, out_dir: Path, *, fast: bool, device: str = "a
             os.environ.clear()
             os.environ.update(env_backup)
         seconds = time.perf_counter() - started
-    _tidy_executed(output, fast=fast, seconds=seconds)
+    _tidy_executed(output, fast=fast, seconds=seconds, device=device)
     return {"section": section, "seconds": seconds, "fast": fast}
 
 
-def _tidy_executed(path: Path, *, fast: bool, seconds: float) -> None:
+def _tidy_executed(path: Path, *, fast: bool, seconds: float, device: str) -> None:
     """Hide papermill's injected-parameters cell in the book and record the mode and machine."""
     import nbformat
 
@@ -85,6 +85,7 @@ def _tidy_executed(path: Path, *, fast: bool, seconds: float) -> None:
             cell.metadata["tags"] = tags + ["remove-cell"]
     notebook.metadata["synthlib"] = {
         "mode": "fast" if fast else "default",
+        "device": device,
         "seconds": round(seconds, 2),
         "executed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": machine_description(),
@@ -146,32 +147,41 @@ def _library_versions() -> list[tuple[str, str]]:
     return versions
 
 
-def statistics_page(executed: Path) -> str:
-    """The execution-statistics page: measured runtimes against the budgets of chapters.toml."""
+def run_records(executed: Path) -> list[dict]:
+    """What the executed notebooks recorded, section by section, beside each section's metadata."""
     import nbformat
 
     gpu_runs_file = ROOT / "book" / "gpu-runs.json"
     gpu_runs = json.loads(gpu_runs_file.read_text()) if gpu_runs_file.exists() else {}
-    rows, machine, modes = [], "", set()
+    records = []
     for info in list_chapters():
         path = executed / f"{info.notebook}.ipynb"
         if not path.exists():
             continue
         meta = nbformat.read(path, as_version=4).metadata.get("synthlib", {})
-        modes.add(meta.get("mode", "?"))
-        machine = meta.get("machine", machine)
-        budget = info.budget(meta.get("mode") == "fast")
-        seconds = meta.get("seconds", float("nan"))
-        verdict = "within" if seconds <= budget else "**over**"
         gpu = gpu_runs.get(info.id)
-        gpu_cell = f"{gpu['seconds']:.1f} s ({gpu['device']}, {gpu['date']})" if gpu else (
-            "not needed" if info.gpu == "no" else "not measured yet")
-        data = ", ".join(_data_variant(path, name) for name in info.datasets) or "generated in the chapter"
-        executed_at = meta.get("executed_at", "?").replace("T", " ")[:16]
-        rows.append(f"| [{info.id} {info.title}](../notebooks/{info.notebook}.ipynb) | {seconds:.1f} s | "
-                    f"{budget:g} s ({verdict}) | {gpu_cell} | {data} | {executed_at} |")
-    mode = ", ".join(sorted(modes)) or "none"
+        records.append({
+            "info": info, "meta": meta, "mode": meta.get("mode", "?"),
+            "seconds": meta.get("seconds", float("nan")), "budget": info.budget(meta.get("mode") == "fast"),
+            "gpu": (f"{gpu['seconds']:.1f} s ({gpu['device']}, {gpu['date']})" if gpu else
+                    "not needed" if info.gpu == "no" else "not measured yet"),
+            "data": ", ".join(_data_variant(path, name) for name in info.datasets) or "generated in the chapter",
+            "gpu_runs": bool(gpu_runs),
+        })
+    return records
+
+
+def statistics_page(executed: Path) -> str:
+    """The execution-statistics page: measured runtimes against the budgets of chapters.toml."""
+    records = run_records(executed)
+    rows = [
+        f"| [{r['info'].id} {r['info'].title}](../notebooks/{r['info'].notebook}.ipynb) | {r['seconds']:.1f} s | "
+        f"{r['budget']:g} s ({'within' if r['seconds'] <= r['budget'] else '**over**'}) | {r['gpu']} | {r['data']} | "
+        f"{r['meta'].get('executed_at', '?').replace('T', ' ')[:16]} |" for r in records]
+    mode = ", ".join(sorted({r["mode"] for r in records})) or "none"
+    machine = next((r["meta"]["machine"] for r in records if "machine" in r["meta"]), "unknown")
     versions = ", ".join(f"{name} {version}" for name, version in _library_versions())
+    gpu_runs = any(r["gpu_runs"] for r in records)
     return "\n".join([
         "(execution-statistics)=",
         "# Execution statistics",
@@ -181,7 +191,7 @@ def statistics_page(executed: Path) -> str:
         "from its metadata block (`synthlib/chapters.toml`).",
         "",
         f"- **Mode of this build:** {mode} (`fast` is the reduced mode the tests use).",
-        f"- **Machine:** {machine or 'unknown'}.",
+        f"- **Machine:** {machine}.",
         f"- **Libraries:** {versions}.",
         "- **GPU runs:** " + ("recorded in `book/gpu-runs.json`." if gpu_runs else
                               "no GPU run has been made yet; the GPU column says so."),
@@ -191,6 +201,14 @@ def statistics_page(executed: Path) -> str:
         *rows,
         "",
     ])
+
+
+def runtime_table(executed: Path) -> str:
+    """The instructor guide's table: each section's budgets and the runtime measured when this book was built."""
+    rows = [f"| {r['info'].id} {r['info'].title} | {r['info'].budget_fast_s:g} s | {r['info'].budget_default_s:g} s | "
+            f"{r['seconds']:.1f} s ({r['mode']} mode) | {r['gpu']} |" for r in run_records(executed)]
+    return "\n".join(["| Section | Budget, fast mode | Budget, default mode | Measured in this build | GPU |",
+                      "|---|---|---|---|---|", *rows, ""])
 
 
 def _data_variant(executed_notebook: Path, dataset: str) -> str:
@@ -206,46 +224,6 @@ def _data_variant(executed_notebook: Path, dataset: str) -> str:
                 if line.startswith(title + ":"):
                     return f"{dataset} ({line[len(title) + 1:].split(',')[0].strip()})"
     return f"{dataset} (not loaded in this run)"
-
-
-SOLUTION_START = re.compile(r"```\{solution-start\}.*?\n```[ \t]*(\n|$)", re.S)
-SOLUTION_END = re.compile(r"```\{solution-end\}[^\n]*\n```[ \t]*(\n|$)")
-
-
-def strip_solutions(notebook) -> int:
-    """Remove every gated solution (``solution-start`` … ``solution-end``, code cells included); returns how many.
-
-    The student edition is built this way because sphinx-exercise's ``hide_solutions`` cannot handle gated
-    solutions (it raises on the ``solution_end_node``).
-    """
-    kept, inside, removed = [], False, 0
-    for cell in notebook.cells:
-        if cell.cell_type != "markdown":
-            if not inside:
-                kept.append(cell)
-            continue
-        text, pieces = cell.source, []
-        while text:
-            if inside:
-                end = SOLUTION_END.search(text)
-                if not end:
-                    text = ""
-                    break
-                text, inside = text[end.end():], False
-            else:
-                start = SOLUTION_START.search(text)
-                if not start:
-                    pieces.append(text)
-                    break
-                pieces.append(text[:start.start()])
-                text, inside, removed = text[start.end():], True, removed + 1
-        if "".join(pieces).strip():
-            cell.source = "".join(pieces)
-            kept.append(cell)
-    if inside:
-        raise ValueError("a solution-start has no matching solution-end")
-    notebook.cells = kept
-    return removed
 
 
 def stage(executed: Path, source: Path, artifacts: Path | None = None, *, student: bool = False) -> Path:
@@ -265,7 +243,7 @@ def stage(executed: Path, source: Path, artifacts: Path | None = None, *, studen
             import nbformat
 
             notebook = nbformat.read(executed_notebook, as_version=4)
-            strip_solutions(notebook)
+            replace_solutions(notebook, stubs=False)
             nbformat.write(notebook, target)
         else:
             shutil.copy(executed_notebook, target)
@@ -274,6 +252,7 @@ def stage(executed: Path, source: Path, artifacts: Path | None = None, *, studen
         shutil.copytree(artifacts, source / "artifacts")
     shutil.copytree(vendor_mathjax(), source / "book" / "_static" / "mathjax")
     (source / "book" / "execution-statistics.md").write_text(statistics_page(executed))
+    (source / "book" / "runtime-table.md").write_text(runtime_table(executed))  # included by the instructor guide
     return source
 
 
@@ -294,6 +273,107 @@ def build_site(executed: Path, html: Path, *, student: bool = False) -> Path:
     return html
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# Colab notebooks: the executed notebooks with a first cell that installs synthlib in Colab, and student versions.
+
+COLAB_TAG = "colab-setup"
+
+
+def repository() -> tuple[str, str]:
+    """The course's repository URL and the branch its Colab notebooks are published on (both from _config.yml)."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
+    return config["url"].rstrip("/"), config["branch"]
+
+
+def source_ref() -> str:
+    """The commit the book is built from (the synthlib version Colab installs); the package version without git."""
+    result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    if result.returncode == 0:
+        return result.stdout.strip()
+    from synthlib import __version__
+
+    return f"v{__version__}"
+
+
+def colab_setup_source(section: str, repo_url: str, ref: str) -> str:
+    """The first cell of a Colab notebook, generated from the section's metadata.
+
+    synthlib is installed with --no-deps: everything it needs is already in Colab, and pinning Colab's own
+    packages (numpy, pandas, torch) would break its runtime. Only what Colab lacks (the `packages` of the
+    metadata block) is added, unpinned.
+    """
+    info = chapter_info(section)
+    lines = [
+        "# @title Set up this notebook (runs only in Google Colab) { display-mode: \"form\" }",
+        f"# Installs synthlib at the version of the book ({ref[:12]}) and what Colab lacks for section {section}.",
+        "import subprocess, sys",
+        "if \"google.colab\" in sys.modules:",
+        "    pip = [sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\"]",
+        f"    subprocess.run(pip + [\"--no-deps\", \"synthlib @ git+{repo_url}@{ref}\"], check=True)",
+    ]
+    if info.packages:
+        lines.append(f"    subprocess.run(pip + {json.dumps(list(info.packages))}, check=True)")
+    return "\n".join(lines)
+
+
+def colab_notebook(executed_notebook: Path, section: str, repo_url: str, ref: str, *, student: bool):
+    """A Colab notebook from an executed one: setup cell first, GPU runtime where the section benefits from it."""
+    import nbformat
+
+    from synthlib.assign import replace_solutions
+
+    notebook = nbformat.read(executed_notebook, as_version=4)
+    if student:
+        replace_solutions(notebook, stubs=True)
+    setup = nbformat.v4.new_code_cell(colab_setup_source(section, repo_url, ref))
+    setup.metadata.update({"tags": [COLAB_TAG, "remove-cell"], "cellView": "form", "jupyter": {"source_hidden": True}})
+    notebook.cells.insert(0, setup)
+    notebook.metadata["colab"] = {"provenance": [], "name": executed_notebook.name}
+    if chapter_info(section).gpu == "helps":
+        notebook.metadata["accelerator"] = "GPU"
+        notebook.metadata["colab"]["gpuType"] = "T4"
+    return notebook
+
+
+def build_colab(executed: Path, out: Path, repo_url: str | None = None, ref: str | None = None,
+                sections: list[str] | None = None) -> list[Path]:
+    """Write the Colab notebooks (``<out>/notebooks``) and their student versions (``<out>/student/notebooks``)."""
+    import nbformat
+
+    repo_url = repo_url or repository()[0]
+    ref = ref or source_ref()
+    written = []
+    for info in list_chapters():
+        if sections and info.id not in sections:
+            continue
+        for student, folder in ((False, out / "notebooks"), (True, out / "student" / "notebooks")):
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{info.notebook}.ipynb"
+            nbformat.write(colab_notebook(executed / path.name, info.id, repo_url, ref, student=student), path)
+            written.append(path)
+    return written
+
+
+def record_gpu_runs(executed: Path) -> Path:
+    """Write book/gpu-runs.json from a GPU run: each GPU section's time, the GPU's name and the date."""
+    import nbformat
+    import torch
+
+    if not torch.cuda.is_available():
+        raise RuntimeError("gpu-record needs the GPU the book was just executed on")
+    runs = {}
+    for info in list_chapters():
+        meta = nbformat.read(executed / f"{info.notebook}.ipynb", as_version=4).metadata.get("synthlib", {})
+        if info.gpu == "helps" and meta.get("device") == "cuda" and meta.get("mode") == "default":
+            runs[info.id] = {"seconds": meta["seconds"], "device": torch.cuda.get_device_name(),
+                             "date": meta["executed_at"][:10]}
+    path = ROOT / "book" / "gpu-runs.json"
+    path.write_text(json.dumps(runs, indent=2) + "\n")
+    return path
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -307,6 +387,16 @@ def main(argv: list[str]) -> int:
     site.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
     site.add_argument("--student", action="store_true", help="build without solutions")
     sub.add_parser("mathjax", help="vendor MathJax for offline pages")
+    gpu = sub.add_parser("gpu-record", help="record the GPU sections' timings into book/gpu-runs.json")
+    gpu.add_argument("--executed", type=Path, default=ROOT / "_build" / "executed")
+    linkcheck = sub.add_parser("linkcheck", help="check the external links of the staged book (Sphinx linkcheck)")
+    linkcheck.add_argument("--executed", type=Path, default=ROOT / "_build" / "executed")
+    colab = sub.add_parser("colab", help="write the Colab notebooks (and student versions) from the executed ones")
+    colab.add_argument("--executed", type=Path, default=ROOT / "_build" / "executed")
+    colab.add_argument("--out", type=Path, default=ROOT / "_build" / "colab")
+    colab.add_argument("--repo-url", help="override the repository URL of _config.yml (tests use a local one)")
+    colab.add_argument("--ref", help="the git ref to install synthlib from (default: the current commit)")
+    colab.add_argument("sections", nargs="*", help="section ids (default: all)")
     args = parser.parse_args(argv)
     if args.command == "execute":
         started = time.perf_counter()
@@ -316,6 +406,17 @@ def main(argv: list[str]) -> int:
     elif args.command == "site":
         html = build_site(args.executed, args.html, student=args.student)
         print(f"The book is built. Open {html / 'index.html'}")
+    elif args.command == "gpu-record":
+        print(f"GPU timings written to {record_gpu_runs(args.executed)}")
+    elif args.command == "linkcheck":
+        work = ROOT / "_build" / "linkcheck-src"
+        stage(args.executed, work)
+        command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(work), "--path-output", str(work),
+                   "--builder", "linkcheck"]
+        return subprocess.run(command, cwd=ROOT).returncode
+    elif args.command == "colab":
+        written = build_colab(args.executed, args.out, args.repo_url, args.ref, args.sections or None)
+        print(f"{len(written)} Colab notebooks in {args.out}")
     elif args.command == "mathjax":
         print(f"MathJax ready in {vendor_mathjax()}")
     return 0
