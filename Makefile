@@ -71,7 +71,8 @@ linkcheck: setup
 test: setup browser
 	$(PY) -m pytest tests -m "not chapters" -q
 	$(PY) -m pytest tests -m chapters -q
-	$(PY) -m pytest --nbval $(BUILD)/test/executed --nbval-sanitize-with tests/nbval-sanitize.cfg -q -p no:cacheprovider
+	SYNTHLIB_ARTIFACTS=$(CURDIR)/$(BUILD)/test/artifacts $(PY) -m pytest --nbval $(BUILD)/test/executed \
+	  --nbval-sanitize-with tests/nbval-sanitize.cfg -q -p no:cacheprovider
 
 unit: setup
 	$(PY) -m pytest tests -m "not chapters" -q
