@@ -8,6 +8,11 @@ from .intro import *  # noqa: F401,F403 (part 1; intro.__all__ lists what it exp
 from .augment_image import *  # noqa: F401,F403 (section 3.1)
 from .augment_text import *  # noqa: F401,F403 (section 3.2)
 from .tabular import *  # noqa: F401,F403 (section 5.1)
+from .copula import *  # noqa: F401,F403 (section 5.2)
+from .validate import *  # noqa: F401,F403 (section 5.3)
+from .applications import *  # noqa: F401,F403 (part 6)
+from .privacy import *  # noqa: F401,F403 (section 7.1)
+from .selfsupervised import *  # noqa: F401,F403 (section 7.2)
 from .chapters import (
     ChapterRun,
     artifacts_dir,

@@ -77,7 +77,8 @@ def test_setup_cell_installs_synthlib_in_a_fresh_colab_like_environment(tmp_path
     # Colab already has the scientific stack: borrow ours. `.pth` paths are not site dirs, so the editable
     # synthlib of the course's venv stays invisible there.
     (site / "colab_stack.pth").write_text(f"{sysconfig.get_paths()['purelib']}\nimport sys; sys.path.insert(0, {str(fake)!r})\n")
-    assert subprocess.run([str(python), "-c", "import synthlib"], capture_output=True).returncode != 0
+    # Run from tmp_path: in the repository's root, the current directory alone would make `import synthlib` work.
+    assert subprocess.run([str(python), "-c", "import synthlib"], capture_output=True, cwd=tmp_path).returncode != 0
 
     info = synthlib.chapter_info(section)
     notebook = pipeline.colab_notebook(TEST_BUILD / "executed" / f"{info.notebook}.ipynb", section,
@@ -87,10 +88,11 @@ def test_setup_cell_installs_synthlib_in_a_fresh_colab_like_environment(tmp_path
     env = {**os.environ, "SYNTHLIB_OFFLINE": "1", "SYNTHLIB_ARTIFACTS": str(tmp_path / "artifacts"),
            "PYTHONHASHSEED": "0"}
     run = subprocess.run([str(python), "-m", "papermill", str(path), str(tmp_path / "out.ipynb"), "-p", "fast", "True",
-                          "-k", "python3", "--cwd", str(tmp_path)], capture_output=True, text=True, env=env)
+                          "-k", "python3", "--cwd", str(tmp_path)], capture_output=True, text=True, env=env,
+                         cwd=tmp_path)
     assert run.returncode == 0, run.stderr[-3000:]
     installed = subprocess.run([str(python), "-c", "import synthlib; print(synthlib.__file__)"],
-                               capture_output=True, text=True, check=True).stdout
+                               capture_output=True, text=True, check=True, cwd=tmp_path).stdout
     assert str(venv) in installed, "synthlib was installed into the fresh environment by the setup cell"
     executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     outputs = "\n".join(str(o.get("data", {}).get("text/plain", "")) for c in executed.cells for o in c.get("outputs", []))

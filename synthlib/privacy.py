@@ -1,0 +1,468 @@
+"""Part 7, section 7.1: differential privacy (Laplace and Gaussian mechanisms, their empirical check, PATE-GAN).
+
+torch is imported inside the functions that need it: ``import synthlib`` stays light.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = [
+    "laplace_scale",
+    "laplace_mechanism",
+    "gaussian_sigma",
+    "gaussian_mechanism",
+    "PrivacyCheck",
+    "empirical_privacy_check",
+    "pate_aggregate",
+    "pate_moments",
+    "MomentsAccountant",
+    "adult_numeric",
+    "PateGanResult",
+    "train_pate_gan",
+    "train_plain_gan",
+    "distance_membership_attack",
+]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Argument checks
+
+
+def _check_epsilon(epsilon) -> float:
+    epsilon = float(epsilon)
+    if not math.isfinite(epsilon) or epsilon <= 0:
+        raise ValueError(f"epsilon must be a positive finite number, got {epsilon!r} (ε ≤ 0 gives no mechanism)")
+    return epsilon
+
+
+def _check_delta(delta) -> float:
+    delta = float(delta)
+    if not 0 <= delta < 1:
+        raise ValueError(f"delta must lie in [0, 1), got {delta!r}")
+    return delta
+
+
+def _check_sensitivity(sensitivity) -> float:
+    sensitivity = float(sensitivity)
+    if not math.isfinite(sensitivity) or sensitivity <= 0:
+        raise ValueError(f"sensitivity must be a positive finite number, got {sensitivity!r}")
+    return sensitivity
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Mechanisms
+
+
+def laplace_scale(sensitivity: float, epsilon: float) -> float:
+    """The Laplace mechanism's noise scale b = Δ/ε (section 7.1): ε-DP for a query of L1 sensitivity Δ."""
+    return _check_sensitivity(sensitivity) / _check_epsilon(epsilon)
+
+
+def laplace_mechanism(value, sensitivity: float, epsilon: float, rng: np.random.Generator, size=None):
+    """Release ``value`` plus Laplace noise of scale Δ/ε (section 7.1); ε-differentially private.
+
+    ``value`` may be a number or an array (then Δ is the L1 sensitivity of the whole vector); ``size`` draws
+    that many independent releases at once (for the empirical check).
+    """
+    scale = laplace_scale(sensitivity, epsilon)
+    value = np.asarray(value, dtype=float)
+    shape = value.shape if size is None else (size,) + value.shape
+    return value + rng.laplace(0.0, scale, size=shape)
+
+
+def gaussian_sigma(sensitivity: float, epsilon: float, delta: float) -> float:
+    """The Gaussian mechanism's σ = Δ·sqrt(2 ln(1.25/δ))/ε (section 7.1).
+
+    The classical formula of Dwork & Roth (2014, theorem A.1): (ε, δ)-DP for a query of L2 sensitivity Δ,
+    valid for 0 < ε < 1 and 0 < δ < 1 only (the analytic Gaussian mechanism of Balle & Wang, 2018, covers ε ≥ 1).
+    """
+    epsilon, delta = _check_epsilon(epsilon), _check_delta(delta)
+    sensitivity = _check_sensitivity(sensitivity)
+    if epsilon >= 1:
+        raise ValueError(f"the classical Gaussian-mechanism formula holds only for ε < 1, got ε = {epsilon}")
+    if delta == 0:
+        raise ValueError("the Gaussian mechanism needs δ > 0: with δ = 0 no finite σ suffices")
+    return sensitivity * math.sqrt(2 * math.log(1.25 / delta)) / epsilon
+
+
+def gaussian_mechanism(value, sensitivity: float, epsilon: float, delta: float, rng: np.random.Generator,
+                       size=None):
+    """Release ``value`` plus Gaussian noise of the classical σ (section 7.1); (ε, δ)-DP for ε < 1."""
+    sigma = gaussian_sigma(sensitivity, epsilon, delta)
+    value = np.asarray(value, dtype=float)
+    shape = value.shape if size is None else (size,) + value.shape
+    return value + rng.normal(0.0, sigma, size=shape)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The empirical check
+
+
+@dataclass
+class PrivacyCheck:
+    """The result of :func:`empirical_privacy_check` (section 7.1)."""
+
+    passed: bool  # no bin shows a ratio provably above e^ε (plus δ)
+    epsilon: float
+    worst_log_ratio: float  # the largest observed |log p_a/p_b| over well-filled bins (point estimate)
+    worst_lower_bound: float  # the largest lower confidence bound on log(p_a / p_b) or log(p_b / p_a)
+    n_bins: int
+    n_samples: int
+    alpha: float
+
+    def __str__(self) -> str:
+        verdict = "consistent with" if self.passed else "VIOLATES"
+        return (f"{verdict} ε = {self.epsilon:g}: worst observed log-ratio {self.worst_log_ratio:.3f}, "
+                f"worst lower bound {self.worst_lower_bound:.3f} ({self.n_bins} bins, {self.n_samples:,} draws "
+                f"per dataset, family-wise α = {self.alpha})")
+
+
+def empirical_privacy_check(mechanism, dataset_a, dataset_b, epsilon: float, *, delta: float = 0.0,
+                            n_samples: int = 200_000, n_bins: int = 20, alpha: float = 0.05,
+                            rng: np.random.Generator | None = None) -> PrivacyCheck:
+    """Test whether ``mechanism`` on two neighbouring datasets keeps P[A ∈ S] ≤ e^ε P[B ∈ S] + δ (section 7.1).
+
+    ``mechanism(dataset, rng, size)`` must return ``size`` scalar releases. Both datasets get ``n_samples``
+    draws; the outputs are binned into ``n_bins`` bins at quantiles of the pooled draws. For each bin S and each
+    direction, a one-sided Clopper-Pearson bound gives a lower bound on P[A ∈ S] and an upper bound on
+    P[B ∈ S]; the mechanism is rejected if, for some bin, lower_A > e^ε · upper_B + δ. The 2·n_bins bounds are
+    Bonferroni-corrected (each at level α / (2·n_bins) per side, α / (4·n_bins) per bound), so a mechanism that
+    is ε-DP is wrongly rejected with probability at most α.
+    """
+    from scipy.stats import beta
+
+    epsilon, delta = _check_epsilon(epsilon), _check_delta(delta)
+    if not callable(mechanism):
+        raise TypeError("mechanism must be a function mechanism(dataset, rng, size) returning `size` releases")
+    if int(n_samples) < 100 or int(n_bins) < 2:
+        raise ValueError(f"need n_samples ≥ 100 and n_bins ≥ 2, got {n_samples} and {n_bins}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must lie in (0, 1), got {alpha!r}")
+    rng = np.random.default_rng(0) if rng is None else rng
+    n = int(n_samples)
+    out_a = np.asarray(mechanism(dataset_a, rng, n), dtype=float).ravel()
+    out_b = np.asarray(mechanism(dataset_b, rng, n), dtype=float).ravel()
+    if out_a.size != n or out_b.size != n:
+        raise ValueError(f"the mechanism must return {n} scalar releases per call, got {out_a.size} and {out_b.size}")
+    edges = np.unique(np.quantile(np.concatenate([out_a, out_b]), np.linspace(0, 1, n_bins + 1)))
+    edges[0], edges[-1] = -np.inf, np.inf
+    count_a = np.histogram(out_a, edges)[0]
+    count_b = np.histogram(out_b, edges)[0]
+    level = alpha / (4 * (len(edges) - 1))  # two bounds per comparison, two directions per bin
+
+    def lower(k):  # one-sided Clopper-Pearson lower bound on a binomial proportion
+        return np.where(k > 0, beta.ppf(level, np.maximum(k, 1), n - k + 1), 0.0)
+
+    def upper(k):
+        return np.where(k < n, beta.ppf(1 - level, k + 1, np.maximum(n - k, 1)), 1.0)
+
+    worst_bound, worst_ratio, violated = -np.inf, 0.0, False
+    for k1, k2 in ((count_a, count_b), (count_b, count_a)):
+        low, high = lower(k1), upper(k2)
+        violated |= bool(np.any(low > math.exp(epsilon) * high + delta))
+        with np.errstate(divide="ignore"):
+            bound = np.log(np.maximum(low - delta, 0)) - np.log(high)
+        worst_bound = max(worst_bound, float(np.max(bound)))
+        filled = (k1 >= 30) & (k2 >= 30)
+        if filled.any():
+            worst_ratio = max(worst_ratio, float(np.max(np.log(k1[filled] / k2[filled]))))
+    return PrivacyCheck(passed=not violated, epsilon=epsilon, worst_log_ratio=worst_ratio,
+                        worst_lower_bound=worst_bound, n_bins=len(edges) - 1, n_samples=n, alpha=alpha)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# PATE-GAN: aggregation and the moments accountant (Jordon et al., 2019, algorithm 1)
+
+
+def pate_aggregate(teacher_votes, lap_scale: float, rng: np.random.Generator, n_classes: int = 2):
+    """PATE's noisy-max aggregation (section 7.1): count the teachers' votes per class, add Laplace(lap_scale)
+    noise to every count, return (labels, counts).
+
+    ``teacher_votes`` is an integer array (n_teachers, n_queries) of class indices; ``lap_scale`` = 1/λ in
+    PATE-GAN's notation (0 gives the noiseless majority; ties go to the lower class). ``counts`` are the
+    noiseless counts (n_queries, n_classes) that the accountant needs.
+    """
+    votes = np.asarray(teacher_votes)
+    if votes.ndim != 2:
+        raise ValueError(f"teacher_votes must be 2-D (n_teachers, n_queries), got shape {votes.shape}")
+    if votes.size and (votes.min() < 0 or votes.max() >= n_classes or not np.issubdtype(votes.dtype, np.integer)):
+        raise ValueError(f"teacher_votes must hold integer class indices in 0..{n_classes - 1}")
+    lap_scale = float(lap_scale)
+    if not math.isfinite(lap_scale) or lap_scale < 0:
+        raise ValueError(f"lap_scale must be ≥ 0, got {lap_scale!r}")
+    counts = np.stack([(votes == c).sum(axis=0) for c in range(n_classes)], axis=1).astype(float)
+    noisy = counts + (rng.laplace(0.0, lap_scale, size=counts.shape) if lap_scale > 0 else 0.0)
+    return noisy.argmax(axis=1), counts
+
+
+def pate_moments(counts, lam: float, orders=tuple(range(1, 101))) -> np.ndarray:
+    """The moments-accountant increments α(l) of PATE-GAN's algorithm 1 for a batch of queries (section 7.1).
+
+    For each query with two-class vote counts (n0, n1) and Laplace noise of scale 1/λ:
+    q = (2 + λ|n0 − n1|) / (4 exp(λ|n0 − n1|)) and
+    α(l) += min(2λ² l (l + 1), log((1 − q) ((1 − q)/(1 − e^{2λ} q))^l + q e^{2λ l})),
+    the data-dependent term used only where it is valid (q < (e^{2λ} − 1)/(e^{4λ} − 1), Papernot et al., 2017).
+    Returns the summed increments, one per order in ``orders``.
+    """
+    lam = float(lam)
+    if not math.isfinite(lam) or lam <= 0:
+        raise ValueError(f"λ must be a positive number (the Laplace scale is 1/λ), got {lam!r}")
+    counts = np.asarray(counts, dtype=float)
+    if counts.ndim != 2 or counts.shape[1] != 2:
+        raise ValueError(f"counts must have shape (n_queries, 2), got {counts.shape}")
+    orders = np.asarray(orders, dtype=float)
+    gap = np.abs(counts[:, 0] - counts[:, 1])[:, None]
+    q = (2 + lam * gap) / (4 * np.exp(lam * gap))
+    independent = 2 * lam**2 * orders * (orders + 1)
+    valid = q < (math.exp(2 * lam) - 1) / (math.exp(4 * lam) - 1)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = np.where(valid, (1 - q) / (1 - math.exp(2 * lam) * q), 1.0)
+        dependent = np.log((1 - q) * ratio**orders + q * np.exp(2 * lam * orders))
+    dependent = np.where(valid & np.isfinite(dependent), dependent, np.inf)
+    return np.minimum(independent, dependent).sum(axis=0)
+
+
+@dataclass
+class MomentsAccountant:
+    """Bookkeeping of the moments accountant for PATE's noisy aggregation (section 7.1)."""
+
+    lam: float
+    orders: tuple = tuple(range(1, 101))
+    alpha: np.ndarray = field(default=None, repr=False)
+    n_queries: int = 0
+
+    def __post_init__(self):
+        if float(self.lam) <= 0:
+            raise ValueError(f"λ must be positive, got {self.lam!r}")
+        self.alpha = np.zeros(len(self.orders))
+
+    def add(self, counts) -> None:
+        """Account for the queries whose noiseless vote counts (n_queries, 2) are ``counts``."""
+        self.alpha = self.alpha + pate_moments(counts, self.lam, self.orders)
+        self.n_queries += len(np.asarray(counts))
+
+    def epsilon(self, delta: float) -> float:
+        """ε spent so far at ``delta``: min over orders l of (α(l) + log(1/δ)) / l."""
+        delta = _check_delta(delta)
+        if delta == 0:
+            raise ValueError("the moments accountant gives (ε, δ) guarantees: δ must be > 0")
+        orders = np.asarray(self.orders, dtype=float)
+        return float(np.min((self.alpha + math.log(1 / delta)) / orders))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A small tabular dataset, GANs and the attack
+
+
+def adult_numeric(frame) -> np.ndarray:
+    """Adult as a small numeric table in [0, 1] (section 7.1): age, years of education, hours per week (scaled by
+    fixed ranges) and four 0/1 columns: male, married, white, income > 50K (the last column)."""
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError("pass the Adult table as a pandas DataFrame (synthlib.load_adult().data['train'])")
+    columns = {
+        "age": (frame["age"].clip(17, 90) - 17) / 73,
+        "education_num": (frame["education_num"].clip(1, 16) - 1) / 15,
+        "hours_per_week": (frame["hours_per_week"].clip(1, 99) - 1) / 98,
+        "male": frame["sex"].astype(str).str.strip().eq("Male"),
+        "married": frame["marital_status"].astype(str).str.startswith("Married"),
+        "white": frame["race"].astype(str).str.strip().eq("White"),
+        "income": frame["income"].astype(str).str.strip().str.rstrip(".").eq(">50K"),
+    }
+    return pd.DataFrame(columns).astype(float).to_numpy()
+
+
+ADULT_NUMERIC_COLUMNS = ["age", "education_num", "hours_per_week", "male", "married", "white", "income"]
+
+
+def _mlp(n_in, n_out, hidden, out=None):
+    import torch.nn as nn
+
+    layers = [nn.Linear(n_in, hidden), nn.LeakyReLU(0.2), nn.Linear(hidden, hidden), nn.LeakyReLU(0.2),
+              nn.Linear(hidden, n_out)]
+    if out is not None:
+        layers.append(out)
+    return nn.Sequential(*layers)
+
+
+@dataclass
+class PateGanResult:
+    """What :func:`train_pate_gan` and :func:`train_plain_gan` return (section 7.1)."""
+
+    generator: object
+    epsilon: float  # ε spent (inf for the non-private GAN)
+    delta: float
+    iterations: int
+    n_queries: int
+    seed: int
+
+    def sample(self, n: int, binary_columns=(3, 4, 5, 6)) -> np.ndarray:
+        """Draw ``n`` synthetic rows; the 0/1 columns are rounded."""
+        import torch
+
+        generator = torch.Generator().manual_seed(self.seed + 12345)
+        with torch.no_grad():
+            noise = torch.randn(n, self.generator[0].in_features, generator=generator)
+            rows = self.generator(noise).numpy().astype(float)
+        rows[:, list(binary_columns)] = rows[:, list(binary_columns)].round()
+        return rows
+
+
+def _check_table(data):
+    data = np.asarray(data, dtype=np.float32)
+    if data.ndim != 2 or len(data) < 2:
+        raise ValueError(f"data must be a 2-D table of rows, got shape {data.shape}")
+    if data.min() < 0 or data.max() > 1:
+        raise ValueError("scale every column of data to [0, 1] first (see synthlib.adult_numeric)")
+    return data
+
+
+def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int = 10, lam: float = 0.05,
+                   max_iterations: int = 500, batch_size: int = 64, teacher_steps: int = 1, student_steps: int = 1,
+                   warmup_steps: int = 100, teacher_lr: float = 1e-3,
+                   noise_dim: int = 16, hidden: int = 64, lr: float = 1e-3, seed: int = 0,
+                   progress: bool = False) -> PateGanResult:
+    """A small PATE-GAN (Jordon et al., ICLR 2019; section 7.1).
+
+    The rows of ``data`` (in [0, 1]) are split into ``n_teachers`` disjoint partitions. Each iteration:
+    every teacher, a logistic regression, takes ``teacher_steps`` gradient steps at telling its own partition
+    from generated rows; the teachers vote on ``batch_size`` fresh generated rows; the votes are aggregated with
+    Laplace noise of scale 1/λ (:func:`pate_aggregate`) and the student discriminator, which never sees real
+    data, is trained on those noisy labels; the generator is trained to make the student answer "real". The
+    moments accountant (:class:`MomentsAccountant`) tracks the cost of the votes and training stops before ε
+    (at δ) would be exceeded, or after ``max_iterations``. The teachers first take ``warmup_steps`` steps: until
+    they agree, every vote is expensive. As in the paper, the accountant uses the data-dependent bound, so the
+    reported ε itself depends on the data (Papernot et al., 2017, release it only after smoothing).
+    """
+    import torch
+    import torch.nn.functional as F
+
+    epsilon, delta = _check_epsilon(epsilon), _check_delta(delta)
+    if delta == 0:
+        raise ValueError("PATE-GAN's accountant gives (ε, δ) guarantees: δ must be > 0")
+    data = _check_table(data)
+    if n_teachers < 1 or len(data) < n_teachers:
+        raise ValueError(f"need 1 ≤ n_teachers ≤ number of rows, got {n_teachers} teachers for {len(data)} rows")
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    gen = torch.Generator().manual_seed(seed)
+    n_rows, dim = data.shape
+    parts = np.array_split(rng.permutation(n_rows), n_teachers)
+    part_tensors = [torch.from_numpy(data[p]) for p in parts]
+
+    generator = _mlp(noise_dim, dim, hidden, torch.nn.Sigmoid())
+    student = _mlp(dim, 1, hidden)
+    teacher_w = torch.zeros(n_teachers, dim, requires_grad=True)
+    teacher_b = torch.zeros(n_teachers, requires_grad=True)
+    opt_t = torch.optim.Adam([teacher_w, teacher_b], lr=teacher_lr)
+    opt_s = torch.optim.Adam(student.parameters(), lr=lr)
+    opt_g = torch.optim.Adam(generator.parameters(), lr=lr)
+    accountant = MomentsAccountant(lam)
+
+    def fake(n):
+        return generator(torch.randn(n, noise_dim, generator=gen))
+
+    iterations = range(max_iterations)
+    if progress:
+        from tqdm.auto import tqdm
+
+        iterations = tqdm(iterations, desc=f"PATE-GAN ε={epsilon:g}", leave=False)
+    done = 0
+    for step in iterations:
+        for _ in range(teacher_steps + (warmup_steps if step == 0 else 0)):  # teachers: own partition (1) against generated rows (0)
+            with torch.no_grad():
+                generated = fake(batch_size)
+            real = torch.stack([p[torch.randint(len(p), (batch_size,), generator=gen)] for p in part_tensors])
+            logit_real = (real * teacher_w[:, None, :]).sum(-1) + teacher_b[:, None]
+            logit_fake = generated @ teacher_w.T + teacher_b
+            loss = (F.binary_cross_entropy_with_logits(logit_real, torch.ones_like(logit_real))
+                    + F.binary_cross_entropy_with_logits(logit_fake, torch.zeros_like(logit_fake)))
+            opt_t.zero_grad()
+            loss.backward()
+            opt_t.step()
+        for _ in range(student_steps):  # student: generated rows labelled by the noisy teacher vote
+            with torch.no_grad():
+                generated = fake(batch_size)
+                votes = ((generated @ teacher_w.T + teacher_b) > 0).T.numpy().astype(int)
+            labels, counts = pate_aggregate(votes, 1 / lam, rng)
+            trial = MomentsAccountant(lam)
+            trial.alpha, trial.n_queries = accountant.alpha.copy(), accountant.n_queries
+            trial.add(counts)
+            if trial.epsilon(delta) > epsilon:
+                break
+            accountant = trial
+            target = torch.from_numpy(labels.astype(np.float32))[:, None]
+            loss = F.binary_cross_entropy_with_logits(student(generated), target)
+            opt_s.zero_grad()
+            loss.backward()
+            opt_s.step()
+        else:
+            generated = fake(batch_size)  # generator: make the student say "real"
+            logits = student(generated)
+            loss = F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits))
+            opt_g.zero_grad()
+            loss.backward()
+            opt_g.step()
+            done += 1
+            continue
+        break
+    spent = accountant.epsilon(delta) if accountant.n_queries else 0.0
+    return PateGanResult(generator.eval(), spent, delta, done, accountant.n_queries, seed)
+
+
+def train_plain_gan(data, *, iterations: int = 500, batch_size: int = 64, noise_dim: int = 16, hidden: int = 64,
+                    lr: float = 1e-3, seed: int = 0, progress: bool = False) -> PateGanResult:
+    """The same generator trained against an ordinary discriminator that sees the real rows (section 7.1):
+    the non-private baseline for PATE-GAN."""
+    import torch
+    import torch.nn.functional as F
+
+    data = torch.from_numpy(_check_table(data))
+    torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)
+    generator = _mlp(noise_dim, data.shape[1], hidden, torch.nn.Sigmoid())
+    critic = _mlp(data.shape[1], 1, hidden)
+    opt_d = torch.optim.Adam(critic.parameters(), lr=lr)
+    opt_g = torch.optim.Adam(generator.parameters(), lr=lr)
+    steps = range(iterations)
+    if progress:
+        from tqdm.auto import tqdm
+
+        steps = tqdm(steps, desc="non-private GAN", leave=False)
+    for _ in steps:
+        real = data[torch.randint(len(data), (batch_size,), generator=gen)]
+        generated = generator(torch.randn(batch_size, noise_dim, generator=gen))
+        logit_real, logit_fake = critic(real), critic(generated.detach())
+        loss = (F.binary_cross_entropy_with_logits(logit_real, torch.ones_like(logit_real))
+                + F.binary_cross_entropy_with_logits(logit_fake, torch.zeros_like(logit_fake)))
+        opt_d.zero_grad()
+        loss.backward()
+        opt_d.step()
+        logits = critic(generated)
+        loss = F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits))
+        opt_g.zero_grad()
+        loss.backward()
+        opt_g.step()
+    return PateGanResult(generator.eval(), math.inf, 0.0, iterations, 0, seed)
+
+
+def distance_membership_attack(members, non_members, released) -> float:
+    """A distance-based membership-inference attack (section 7.1): score each candidate row by minus its
+    Euclidean distance to the nearest released row and return the attack's ROC AUC at telling ``members``
+    (training rows) from ``non_members`` (rows the generator never saw). 0.5: no signal; 1: every member found."""
+    from sklearn.metrics import roc_auc_score
+    from sklearn.neighbors import NearestNeighbors
+
+    members, non_members, released = (np.asarray(a, dtype=float) for a in (members, non_members, released))
+    if not (members.ndim == non_members.ndim == released.ndim == 2) or len({members.shape[1],
+                                                                             non_members.shape[1],
+                                                                             released.shape[1]}) != 1:
+        raise ValueError("members, non_members and released must be 2-D tables with the same columns")
+    index = NearestNeighbors(n_neighbors=1).fit(released)
+    distance = np.concatenate([index.kneighbors(members)[0][:, 0], index.kneighbors(non_members)[0][:, 0]])
+    truth = np.r_[np.ones(len(members)), np.zeros(len(non_members))]
+    return float(roc_auc_score(truth, -distance))
