@@ -7,6 +7,7 @@ rejects the mistake, so that no check can pass everything. Taught in the preface
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -65,8 +66,8 @@ def get_exercise(id: str) -> Exercise:
     if not isinstance(id, str):
         raise TypeError(f"exercise id must be a string such as '2.2.1', got {id!r}")
     part = id.split(".")[0]
-    if part in PARTS:
-        importlib.import_module(f"synthlib.exercises_{part}")
+    if part.isdigit() and importlib.util.find_spec(f"synthlib.exercises_{part}") is not None:
+        importlib.import_module(f"synthlib.exercises_{part}")  # also parts still being written
     if id not in _EXERCISES:
         known = ", ".join(sorted(_EXERCISES)) or "none"
         raise KeyError(f"unknown exercise {id!r}; exercises of this part: {known}")
