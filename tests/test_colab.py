@@ -76,7 +76,9 @@ def test_setup_cell_installs_synthlib_in_a_fresh_colab_like_environment(tmp_path
     (fake / "google" / "colab" / "__init__.py").write_text('"""Stand-in for Colab\'s module in this test."""\n')
     # Colab already has the scientific stack: borrow ours. `.pth` paths are not site dirs, so the editable
     # synthlib of the course's venv stays invisible there.
-    (site / "colab_stack.pth").write_text(f"{sysconfig.get_paths()['purelib']}\nimport sys; sys.path.insert(0, {str(fake)!r})\n")
+    # Colab's kernel has google.colab imported at start-up; the stand-in is imported the same way.
+    (site / "colab_stack.pth").write_text(f"{sysconfig.get_paths()['purelib']}\n"
+                                          f"import sys; sys.path.insert(0, {str(fake)!r}); import google.colab\n")
     # Run from tmp_path: in the repository's root, the current directory alone would make `import synthlib` work.
     assert subprocess.run([str(python), "-c", "import synthlib"], capture_output=True, cwd=tmp_path).returncode != 0
 
