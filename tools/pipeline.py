@@ -311,7 +311,7 @@ def colab_setup_source(section: str, repo_url: str, ref: str) -> str:
         "import subprocess, sys",
         "if \"google.colab\" in sys.modules:",
         "    pip = [sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\"]",
-        f"    subprocess.run(pip + [\"--no-deps\", \"synthlib @ git+{repo_url}@{ref}\"], check=True)",
+        f"    subprocess.run(pip + [\"--no-deps\", \"git+{repo_url}@{ref}\"], check=True)",
     ]
     if info.packages:
         lines.append(f"    subprocess.run(pip + {json.dumps(list(info.packages))}, check=True)")
