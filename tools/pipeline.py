@@ -8,17 +8,14 @@ The executed notebooks feed the book (which never re-executes), nbval and the Co
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
-import urllib.request
 from datetime import datetime, timezone
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -26,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from npm_vendor import vendor_npm  # noqa: E402
 from synthlib.assign import replace_solutions  # noqa: E402
 from synthlib.chapters import chapter_info, list_chapters  # noqa: E402
 
@@ -116,25 +114,10 @@ def execute(out_dir: Path, *, fast: bool, sections: list[str] | None = None, dev
 
 def vendor_mathjax() -> Path:
     """MathJax from the npm registry, so that formulas render without a CDN (offline classrooms, tests)."""
-    name, version, sha256 = MATHJAX
     target = VENDOR / "mathjax"
     if (target / "tex-mml-chtml.js").exists():
         return target
-    registry = os.environ.get("npm_config_registry", "https://registry.npmjs.org").rstrip("/")
-    with urllib.request.urlopen(f"{registry}/{name}/-/{name}-{version}.tgz", timeout=120) as response:
-        payload = response.read()
-    if hashlib.sha256(payload).hexdigest() != sha256:
-        raise RuntimeError(f"{name}-{version}.tgz does not match its pinned sha256")
-    with tempfile.TemporaryDirectory() as tmp:
-        archive = Path(tmp) / "mathjax.tgz"
-        archive.write_bytes(payload)
-        with tarfile.open(archive) as tarred:
-            members = [m for m in tarred.getmembers() if m.name.startswith("package/es5/")]
-            tarred.extractall(tmp, members=members, filter="data")
-        shutil.rmtree(target, ignore_errors=True)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(Path(tmp) / "package" / "es5"), target)
-    return target
+    return vendor_npm(*MATHJAX, target, folder="package/es5")
 
 
 def _library_versions() -> list[tuple[str, str]]:
