@@ -7,6 +7,7 @@ from .basics import *  # noqa: F401,F403 (part 2; basics.__all__ lists what it e
 from .intro import *  # noqa: F401,F403 (part 1; intro.__all__ lists what it exports)
 from .augment_image import *  # noqa: F401,F403 (section 3.1)
 from .augment_text import *  # noqa: F401,F403 (section 3.2)
+from .deep import *  # noqa: F401,F403 (part 4)
 from .tabular import *  # noqa: F401,F403 (section 5.1)
 from .copula import *  # noqa: F401,F403 (section 5.2)
 from .validate import *  # noqa: F401,F403 (section 5.3)
