@@ -114,7 +114,8 @@ def _check_generator_loss(answer):
         return ("that is the saturating loss log(1 − D(G(z))): its gradient vanishes when D rejects the fakes. "
                 "Minimise −log D(G(z)) instead")
     if not torch.isclose(value.detach(), truth, atol=1e-4):
-        return f"on logits [−30, −4, 0, 2] the loss −mean log D(G(z)) is {truth.item():.4f}; yours is {value.item():.4f}"
+        return (f"on logits [−30, −4, 0, 2] the loss −mean log D(G(z)) is {truth.item():.4f}; "
+                f"yours is {value.item():.4f}")
     value.backward()
     if logits.grad is None or logits.grad[0].abs() < 0.2:
         return "the gradient at a rejected fake (logit −30) must stay large: that is the point of this loss"
