@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ._validate import as_rng, check_count
+from .tabular import _encoder  # the one feature encoder of the efficacy classifiers
 
 __all__ = ["simulate_patients", "check_patient_rules", "simulate_driving_scenes", "edge_case_records",
            "EDGE_CASE_KINDS", "balance_experiment", "BALANCING_METHODS", "summarise_balancing"]
@@ -22,22 +23,6 @@ __all__ = ["simulate_patients", "check_patient_rules", "simulate_driving_scenes"
 
 #: The balancing methods compared in chapter 6, in table order.
 BALANCING_METHODS = ("no balancing", "random oversampling", "SMOTE", "Gaussian copula (minority only)")
-
-
-def _encoder(frame: pd.DataFrame):
-    """Numbers imputed and standardised, categories one-hot (unseen ones ignored): the classifier's input."""
-    from sklearn.compose import ColumnTransformer
-    from sklearn.impute import SimpleImputer
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
-
-    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
-    categorical = [c for c in frame.columns if c not in numeric]
-    return ColumnTransformer([
-        ("numeric", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
-        ("categorical", make_pipeline(SimpleImputer(strategy="constant", fill_value="missing"),
-                                      OneHotEncoder(handle_unknown="ignore")), categorical),
-    ])
 
 
 def _imbalanced_sample(frame: pd.DataFrame, target: str, positive, n: int, minority_share: float,
