@@ -20,6 +20,8 @@ __all__ = [
     "pate_moments",
     "MomentsAccountant",
     "adult_numeric",
+    "pca_features",
+    "fit_classifier_epochs",
     "PateGanResult",
     "train_pate_gan",
     "train_plain_gan",
@@ -276,6 +278,47 @@ def adult_numeric(frame) -> np.ndarray:
     return pd.DataFrame(columns).astype(float).to_numpy()
 
 
+def pca_features(train_images, test_images, n_components: int = 60):
+    """Project flattened images onto their first ``n_components`` principal components (section 7.1), as
+    Abadi et al. (2016) do before DP-SGD on MNIST: returns float32 arrays (train, test), scaled so the first
+    component has unit variance. The projection is fitted on ``train_images`` without privacy (Abadi et al.
+    use a differentially private PCA), which the chapter states."""
+    from sklearn.decomposition import PCA
+
+    train = np.asarray(train_images, dtype=np.float32).reshape(len(train_images), -1) / 255
+    test = np.asarray(test_images, dtype=np.float32).reshape(len(test_images), -1) / 255
+    if train.shape[1] != test.shape[1]:
+        raise ValueError(f"train and test images must have the same size, got {train.shape} and {test.shape}")
+    if not 1 <= int(n_components) <= min(train.shape):
+        raise ValueError(f"n_components must lie in 1..{min(train.shape)}, got {n_components!r}")
+    pca = PCA(int(n_components), random_state=0).fit(train)
+    scale = np.sqrt(pca.explained_variance_[0])
+    return (pca.transform(train) / scale).astype(np.float32), (pca.transform(test) / scale).astype(np.float32)
+
+
+def fit_classifier_epochs(net, optimizer, loader, epochs: int) -> None:
+    """Train ``net`` with cross-entropy for ``epochs`` passes over ``loader`` (section 7.1's DP-SGD loop).
+
+    Works for a plain optimizer and for Opacus's private one: the empty batches that Poisson sampling can draw are
+    skipped, and Opacus's notices (insecure RNG in teaching mode, backward hooks) are silenced."""
+    import warnings
+
+    import torch
+
+    if int(epochs) < 1:
+        raise ValueError(f"epochs must be ≥ 1, got {epochs!r}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(int(epochs)):
+            for inputs, targets in loader:
+                if len(inputs) == 0:
+                    continue
+                loss = torch.nn.functional.cross_entropy(net(inputs), targets)
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+
+
 ADULT_NUMERIC_COLUMNS = ["age", "education_num", "hours_per_week", "male", "married", "white", "income"]
 
 
@@ -299,17 +342,35 @@ class PateGanResult:
     iterations: int
     n_queries: int
     seed: int
+    binary: tuple = ()  # PATE-GAN: the 0/1 columns its generator draws as Bernoulli variables
 
     def sample(self, n: int, binary_columns=(3, 4, 5, 6)) -> np.ndarray:
-        """Draw ``n`` synthetic rows; the 0/1 columns are rounded."""
+        """Draw ``n`` synthetic rows (section 7.1). PATE-GAN's generator draws its 0/1 columns itself; for the
+        non-private GAN the columns ``binary_columns`` are rounded."""
         import torch
 
         generator = torch.Generator().manual_seed(self.seed + 12345)
         with torch.no_grad():
             noise = torch.randn(n, self.generator[0].in_features, generator=generator)
+            if self.binary:
+                return _pate_head(self.generator(noise), list(self.binary), generator, hard=True).numpy().astype(float)
             rows = self.generator(noise).numpy().astype(float)
         rows[:, list(binary_columns)] = rows[:, list(binary_columns)].round()
         return rows
+
+
+def _pate_head(logits, binary, generator, hard=True, temperature=0.5):
+    """Turn generator logits into a row: sigmoid for the continuous columns, and for the 0/1 columns a
+    Bernoulli draw whose gradient is that of its Gumbel-sigmoid relaxation (straight-through)."""
+    import torch
+
+    uniform = torch.rand(logits.shape, generator=generator).clamp(1e-6, 1 - 1e-6)
+    soft = torch.sigmoid((logits + torch.log(uniform) - torch.log1p(-uniform)) / temperature)
+    draws = (soft > 0.5).float()
+    draws = draws + soft - soft.detach() if not hard else draws
+    mask = torch.zeros(logits.shape[1], dtype=torch.bool)
+    mask[binary] = True
+    return torch.where(mask, draws, torch.sigmoid(logits))
 
 
 def _check_table(data):
@@ -321,22 +382,29 @@ def _check_table(data):
     return data
 
 
-def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int = 10, lam: float = 0.05,
-                   max_iterations: int = 500, batch_size: int = 64, teacher_steps: int = 1, student_steps: int = 1,
-                   warmup_steps: int = 100, teacher_lr: float = 1e-3,
-                   noise_dim: int = 16, hidden: int = 64, lr: float = 1e-3, seed: int = 0,
+def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int = 300, lam: float = 0.02,
+                   max_iterations: int = 1_000, batch_size: int = 32, teacher_steps: int = 1,
+                   student_steps: int = 1, warmup_steps: int = 100, teacher_lr: float = 1e-3,
+                   noise_dim: int = 16, hidden: int = 64, lr: float = 2e-4, seed: int = 0,
                    progress: bool = False) -> PateGanResult:
-    """A small PATE-GAN (Jordon et al., ICLR 2019; section 7.1).
+    """A small PATE-GAN (Jordon et al., ICLR 2019, algorithm 1; section 7.1).
 
     The rows of ``data`` (in [0, 1]) are split into ``n_teachers`` disjoint partitions. Each iteration:
     every teacher, a logistic regression, takes ``teacher_steps`` gradient steps at telling its own partition
-    from generated rows; the teachers vote on ``batch_size`` fresh generated rows; the votes are aggregated with
-    Laplace noise of scale 1/λ (:func:`pate_aggregate`) and the student discriminator, which never sees real
-    data, is trained on those noisy labels; the generator is trained to make the student answer "real". The
-    moments accountant (:class:`MomentsAccountant`) tracks the cost of the votes and training stops before ε
-    (at δ) would be exceeded, or after ``max_iterations``. The teachers first take ``warmup_steps`` steps: until
-    they agree, every vote is expensive. As in the paper, the accountant uses the data-dependent bound, so the
-    reported ε itself depends on the data (Papernot et al., 2017, release it only after smoothing).
+    (label 1) from generated rows (label 0); the teachers vote on ``batch_size`` fresh generated rows; the votes
+    are aggregated with Laplace noise of scale 1/λ (:func:`pate_aggregate`) and the student discriminator, which
+    never sees real data, takes ``student_steps`` steps on those rows and their noisy labels; the generator takes
+    one step at making the student answer "real". The moments accountant (:class:`MomentsAccountant`) tracks the
+    cost of the votes and training stops before ε (at δ) would be exceeded, or after ``max_iterations``.
+
+    Choices that make it learn rather than collapse: the 0/1 columns (detected in ``data``) are drawn as
+    Bernoulli variables (straight-through gradient), so generated rows have the real rows' support and some of
+    them land on the teachers' "real" side from the start; many teachers (a large vote gap makes a confident
+    vote cheap under the data-dependent bound) with much noise (a small λ makes a split vote affordable); the
+    teachers first take ``warmup_steps`` steps before any vote; a slow generator (``lr``), so that the few
+    affordable votes are not wasted on a moving target. As in the paper, the accountant uses the
+    data-dependent bound, so the reported ε itself depends on the data (Papernot et al., 2017, release it
+    only after smoothing).
     """
     import torch
     import torch.nn.functional as F
@@ -347,14 +415,18 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
     data = _check_table(data)
     if n_teachers < 1 or len(data) < n_teachers:
         raise ValueError(f"need 1 ≤ n_teachers ≤ number of rows, got {n_teachers} teachers for {len(data)} rows")
+    if int(batch_size) < 1 or int(max_iterations) < 0:
+        raise ValueError(f"need batch_size ≥ 1 and max_iterations ≥ 0, got {batch_size} and {max_iterations}")
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     gen = torch.Generator().manual_seed(seed)
     n_rows, dim = data.shape
+    binary = tuple(int(c) for c in np.flatnonzero(np.all((data == 0) | (data == 1), axis=0)))
     parts = np.array_split(rng.permutation(n_rows), n_teachers)
-    part_tensors = [torch.from_numpy(data[p]) for p in parts]
+    size = min(len(p) for p in parts)  # equal partitions (drops at most one row per teacher): one tensor
+    partitions = torch.from_numpy(np.stack([data[p[:size]] for p in parts]))
 
-    generator = _mlp(noise_dim, dim, hidden, torch.nn.Sigmoid())
+    generator = _mlp(noise_dim, dim, hidden)
     student = _mlp(dim, 1, hidden)
     teacher_w = torch.zeros(n_teachers, dim, requires_grad=True)
     teacher_b = torch.zeros(n_teachers, requires_grad=True)
@@ -364,7 +436,7 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
     accountant = MomentsAccountant(lam)
 
     def fake(n):
-        return generator(torch.randn(n, noise_dim, generator=gen))
+        return _pate_head(generator(torch.randn(n, noise_dim, generator=gen)), list(binary), gen, hard=False)
 
     iterations = range(max_iterations)
     if progress:
@@ -376,7 +448,8 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
         for _ in range(teacher_steps + (warmup_steps if step == 0 else 0)):  # teachers: own partition (1) against generated rows (0)
             with torch.no_grad():
                 generated = fake(batch_size)
-            real = torch.stack([p[torch.randint(len(p), (batch_size,), generator=gen)] for p in part_tensors])
+            index = torch.randint(size, (n_teachers, batch_size, 1), generator=gen).expand(-1, -1, dim)
+            real = torch.gather(partitions, 1, index)
             logit_real = (real * teacher_w[:, None, :]).sum(-1) + teacher_b[:, None]
             logit_fake = generated @ teacher_w.T + teacher_b
             loss = (F.binary_cross_entropy_with_logits(logit_real, torch.ones_like(logit_real))
@@ -411,7 +484,7 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
             continue
         break
     spent = accountant.epsilon(delta) if accountant.n_queries else 0.0
-    return PateGanResult(generator.eval(), spent, delta, done, accountant.n_queries, seed)
+    return PateGanResult(generator.eval(), spent, delta, done, accountant.n_queries, seed, binary)
 
 
 def train_plain_gan(data, *, iterations: int = 500, batch_size: int = 64, noise_dim: int = 16, hidden: int = 64,

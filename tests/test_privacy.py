@@ -127,3 +127,38 @@ def test_distance_attack_finds_released_members():
 def test_every_export_has_a_docstring_naming_the_section():
     for name in privacy.__all__:
         assert "7.1" in (getattr(privacy, name).__doc__ or ""), name
+
+
+def test_pate_gan_draws_binary_columns_and_counts_queries():
+    pytest.importorskip("torch")
+    rng = np.random.default_rng(1)
+    data = np.c_[rng.uniform(size=400), rng.integers(0, 2, size=(400, 2))].astype(np.float32)
+    result = synthlib.train_pate_gan(data, epsilon=5.0, n_teachers=20, lam=0.05, max_iterations=5, warmup_steps=2,
+                                     batch_size=8)
+    assert result.binary == (1, 2)
+    rows = result.sample(50)
+    assert set(np.unique(rows[:, 1:])) <= {0.0, 1.0} and 0 <= rows[:, 0].min() <= rows[:, 0].max() <= 1
+    assert result.n_queries % 8 == 0 and result.n_queries >= 8 * result.iterations  # one batch of votes per step
+    with pytest.raises(ValueError, match="batch_size"):
+        synthlib.train_pate_gan(data, epsilon=1.0, n_teachers=20, batch_size=0)
+
+
+def test_pate_moments_data_dependent_bound_known_answer():
+    lam, gap = 0.5, 20
+    q = (2 + lam * gap) / (4 * math.exp(lam * gap))
+    expected = math.log((1 - q) * ((1 - q) / (1 - math.exp(2 * lam) * q)) ** 2 + q * math.exp(2 * lam * 2))
+    assert synthlib.pate_moments([[gap, 0]], lam, orders=[2])[0] == pytest.approx(min(expected, 2 * lam**2 * 6))
+
+
+def test_pca_features_and_training_loop_validate_their_input():
+    rng = np.random.default_rng(0)
+    train, test = rng.integers(0, 256, size=(50, 4, 4)), rng.integers(0, 256, size=(10, 4, 4))
+    features, test_features = synthlib.pca_features(train, test, n_components=5)
+    assert features.shape == (50, 5) and test_features.shape == (10, 5) and features.dtype == np.float32
+    assert features[:, 0].std() == pytest.approx(1.0, rel=0.05)
+    with pytest.raises(ValueError, match="n_components"):
+        synthlib.pca_features(train, test, n_components=0)
+    with pytest.raises(ValueError, match="same size"):
+        synthlib.pca_features(train, rng.integers(0, 256, size=(10, 3, 3)))
+    with pytest.raises(ValueError, match="epochs"):
+        synthlib.fit_classifier_epochs(None, None, [], 0)
