@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["rotation_dataset", "small_cnn", "train_classifier", "extract_features", "accuracy",
-           "few_label_indices", "linear_probe"]
+           "few_label_indices", "linear_probe", "random_shift",
+           "compare_few_labels"]
 
 
 def _images(images) -> np.ndarray:
@@ -45,10 +46,27 @@ def small_cnn(n_classes: int, width: int = 32):
     return model
 
 
+def random_shift(x, shift: int, generator):
+    """Move a batch ``x`` (N, 1, H, W) by one random offset of up to ``shift`` pixels in each direction, padding
+    with zeros (section 7.2). Without it, a centred digit's rotation can be read off where its ink sits, a
+    shortcut that teaches nothing about shapes."""
+    import torch.nn.functional as F
+    import torch
+
+    if shift < 0:
+        raise ValueError(f"shift must be at least 0, got {shift}")
+    if shift == 0:
+        return x
+    height, width = x.shape[-2:]
+    dy, dx = torch.randint(0, 2 * shift + 1, (2,), generator=generator).tolist()
+    return F.pad(x, (shift,) * 4)[..., dy:dy + height, dx:dx + width]
+
+
 def train_classifier(model, images, labels, *, epochs: int = 1, batch_size: int = 128, lr: float = 1e-3,
-                     seed: int = 0, progress: bool = False, params=None):
+                     seed: int = 0, progress: bool = False, params=None, shift: int = 0):
     """Train ``model`` with Adam and cross-entropy on (images, labels) (section 7.2); the data order comes from a
-    seeded generator, so training is reproducible on the CPU. ``params`` restricts which parameters train."""
+    seeded generator, so training is reproducible on the CPU. ``params`` restricts which parameters train;
+    ``shift`` > 0 moves every batch by a random offset of up to that many pixels (see ``random_shift``)."""
     import torch
     import torch.nn.functional as F
 
@@ -58,6 +76,8 @@ def train_classifier(model, images, labels, *, epochs: int = 1, batch_size: int 
         raise ValueError(f"{len(x)} images but {len(y)} labels")
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
+    if shift < 0:
+        raise ValueError(f"shift must be at least 0, got {shift}")
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters() if params is None else params, lr=lr)
     steps = range(epochs)
@@ -70,25 +90,38 @@ def train_classifier(model, images, labels, *, epochs: int = 1, batch_size: int 
         order = torch.randperm(len(x), generator=generator)
         for start in range(0, len(x), batch_size):
             batch = order[start:start + batch_size]
-            loss = F.cross_entropy(model(x[batch]), y[batch])
+            loss = F.cross_entropy(model(random_shift(x[batch], shift, generator)), y[batch])
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
     return model.eval()
 
 
-def extract_features(model, images, batch_size: int = 1_000, layers: int = 6) -> np.ndarray:
+def extract_features(model, images, batch_size: int = 1_000, layers: int = 6, pool: int | None = None) -> np.ndarray:
     """The frozen features of every image (section 7.2), as a NumPy array: the output of the first ``layers``
     modules of ``model.features``, flattened (6: the second conv block, after pooling; 9: the last hidden layer,
-    which is specialised to the pretext task and transfers worse)."""
+    which is specialised to the pretext task and transfers worse). ``pool`` averages a convolutional output
+    over a ``pool``×``pool`` grid first (fewer, smoother features, as in Kolesnikov et al., 2019)."""
     import torch
+    import torch.nn.functional as F
 
     if not 1 <= layers <= len(model.features):
         raise ValueError(f"layers must be between 1 and {len(model.features)}, got {layers}")
+    if pool is not None and pool < 1:
+        raise ValueError(f"pool must be at least 1 (or None), got {pool}")
     x = torch.from_numpy(_images(images))[:, None]
     trunk = model.features[:layers]
+
+    def features(batch):
+        out = trunk(batch)
+        if pool is not None:
+            if out.ndim != 4:
+                raise ValueError(f"pool needs a convolutional layer, but layer {layers} has shape {tuple(out.shape)}")
+            out = F.adaptive_avg_pool2d(out, pool)
+        return out.flatten(1)
+
     with torch.no_grad():
-        return torch.cat([trunk(x[i:i + batch_size]).flatten(1) for i in range(0, len(x), batch_size)]).numpy()
+        return torch.cat([features(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]).numpy()
 
 
 def accuracy(model, images, labels, batch_size: int = 1_000) -> float:
@@ -115,11 +148,45 @@ def few_label_indices(labels, per_class: int, rng: np.random.Generator) -> np.nd
     return np.sort(np.concatenate(chosen))
 
 
-def linear_probe(train_features, train_labels, test_features, test_labels, C: float = 0.1) -> float:
-    """Accuracy of a logistic regression (the small head) on frozen features (section 7.2)."""
+def linear_probe(train_features, train_labels, test_features, test_labels, C: float = 1.0) -> float:
+    """Accuracy of a logistic regression (the small head) on frozen, standardised features (section 7.2);
+    ``C`` is the inverse strength of its L2 penalty."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
+
+    if C <= 0:
+        raise ValueError(f"C must be positive, got {C}")
 
     scaler = StandardScaler().fit(train_features)
     head = LogisticRegression(C=C, max_iter=200).fit(scaler.transform(train_features), train_labels)
     return float(head.score(scaler.transform(test_features), test_labels))
+
+
+def compare_few_labels(pretext, random_net, images, labels, test_images, test_labels, test_features, *,
+                       steps: int = 500, shift: int = 4, pool: int = 4, batch_size: int = 32,
+                       seed: int = 0) -> dict:
+    """One seed of the few-label comparison of section 7.2, as test accuracies: a logistic regression on the frozen
+    features of ``pretext`` and of the untrained ``random_net`` (``test_features``: a dict with their test
+    features under "pretext" and "random"), the CNN trained from scratch without and with random shifts, and the
+    CNN fine-tuned from the pretext weights (with shifts). Every network trains for ``steps`` batches."""
+    import torch
+
+    if steps < 1:
+        raise ValueError(f"steps must be at least 1, got {steps}")
+    missing = {"pretext", "random"} - set(test_features)
+    if missing:
+        raise ValueError(f"test_features lacks {sorted(missing)}")
+    n_classes = len(np.unique(labels))
+    row = {f"{name}_probe": linear_probe(extract_features(net, images, pool=pool), labels,
+                                         test_features[name], test_labels)
+           for name, net in [("pretext", pretext), ("random", random_net)]}
+    epochs = max(1, steps * batch_size // len(images))
+    for name, net_shift, start in [("scratch", 0, None), ("scratch_shift", shift, None),
+                                   ("fine_tuned", shift, pretext)]:
+        torch.manual_seed(seed)
+        net = small_cnn(n_classes, width=pretext.features[0].out_channels)
+        if start is not None:
+            net.features.load_state_dict(start.features.state_dict())
+        train_classifier(net, images, labels, epochs=epochs, batch_size=batch_size, seed=seed, shift=net_shift)
+        row[name] = accuracy(net, test_images, test_labels)
+    return row

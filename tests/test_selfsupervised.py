@@ -48,3 +48,55 @@ def test_linear_probe_on_separable_features():
 def test_every_export_has_a_docstring_naming_the_section():
     for name in selfsupervised.__all__:
         assert "7.2" in (getattr(selfsupervised, name).__doc__ or ""), name
+
+
+def test_random_shift_moves_the_ink_and_rejects_negative_shifts():
+    torch = pytest.importorskip("torch")
+    x = torch.zeros(3, 1, 8, 8)
+    x[:, :, 3:5, 3:5] = 1.0
+    generator = torch.Generator().manual_seed(0)
+    shifted = selfsupervised.random_shift(x, 2, generator)
+    assert shifted.shape == x.shape and float(shifted.sum()) == float(x.sum())  # the ink stays inside the frame
+    assert selfsupervised.random_shift(x, 0, generator) is x
+    with pytest.raises(ValueError, match="shift"):
+        selfsupervised.random_shift(x, -1, generator)
+    with pytest.raises(ValueError, match="shift"):
+        synthlib.train_classifier(synthlib.small_cnn(2, width=2), np.zeros((4, 28, 28)), [0, 1, 0, 1], shift=-1)
+
+
+def test_extract_features_pooling_and_bad_input():
+    pytest.importorskip("torch")
+    model = synthlib.small_cnn(4, width=4)
+    images = np.zeros((3, 28, 28), dtype=np.uint8)
+    assert synthlib.extract_features(model, images).shape == (3, 8 * 7 * 7)
+    assert synthlib.extract_features(model, images, pool=4).shape == (3, 8 * 4 * 4)
+    with pytest.raises(ValueError, match="pool must"):
+        synthlib.extract_features(model, images, pool=0)
+    with pytest.raises(ValueError, match="convolutional"):
+        synthlib.extract_features(model, images, layers=9, pool=2)
+    with pytest.raises(ValueError, match="layers"):
+        synthlib.extract_features(model, images, layers=0)
+
+
+def test_linear_probe_rejects_non_positive_C():
+    x, y = np.eye(4), [0, 1, 0, 1]
+    with pytest.raises(ValueError, match="C must"):
+        synthlib.linear_probe(x, y, x, y, C=0)
+
+
+def test_compare_few_labels_returns_every_method():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    images = (rng.uniform(size=(20, 28, 28)) * 255).astype(np.uint8)
+    labels = np.repeat([0, 1], 10)
+    torch.manual_seed(0)
+    pretext, random_net = synthlib.small_cnn(4, width=4), synthlib.small_cnn(4, width=4)
+    features = {name: synthlib.extract_features(net, images, pool=4)
+                for name, net in [("pretext", pretext), ("random", random_net)]}
+    row = synthlib.compare_few_labels(pretext, random_net, images, labels, images, labels, features, steps=2)
+    assert set(row) == {"pretext_probe", "random_probe", "scratch", "scratch_shift", "fine_tuned"}
+    assert all(0 <= value <= 1 for value in row.values())
+    with pytest.raises(ValueError, match="steps"):
+        synthlib.compare_few_labels(pretext, random_net, images, labels, images, labels, features, steps=0)
+    with pytest.raises(ValueError, match="lacks"):
+        synthlib.compare_few_labels(pretext, random_net, images, labels, images, labels, {"pretext": None})
