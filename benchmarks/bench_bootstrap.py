@@ -9,13 +9,13 @@ import os
 import random
 import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import synthlib  # noqa: E402
+from timing import best_of  # noqa: E402 (benchmarks/timing.py, beside this script)
 
 N_VALUES, N_RESAMPLES = 1_000, 10_000
 
@@ -31,15 +31,6 @@ def numpy_loop(data: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def python_loop(data: list[float], generator: random.Random) -> list[float]:
     """Plain Python: one resample per iteration, drawn and averaged with the standard library."""
     return [statistics.fmean(generator.choices(data, k=len(data))) for _ in range(N_RESAMPLES)]
-
-
-def best_of(function, repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def main() -> None:

@@ -15,11 +15,11 @@ from __future__ import annotations
 import os
 import random
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import synthlib  # noqa: E402
+from timing import best_of  # noqa: E402 (benchmarks/timing.py, beside this script)
 from synthlib.augment_text import EDA_STOP_WORDS, clean_text  # noqa: E402
 
 N_SENTENCES, ALPHA, N_AUG = 2_000, 0.05, 8
@@ -93,15 +93,6 @@ def make_straightforward_eda(wordnet):
         return [" ".join(a) for a in augmented]
 
     return eda
-
-
-def best_of(function, repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def main() -> None:
