@@ -168,7 +168,8 @@ def compare_few_labels(pretext, random_net, images, labels, test_images, test_la
     """One seed of the few-label comparison of section 7.2, as test accuracies: a logistic regression on the frozen
     features of ``pretext`` and of the untrained ``random_net`` (``test_features``: a dict with their test
     features under "pretext" and "random"), the CNN trained from scratch without and with random shifts, and the
-    CNN fine-tuned from the pretext weights (with shifts). Every network trains for ``steps`` batches."""
+    CNN fine-tuned from the pretext weights (with shifts). Every network gets the same budget: about ``steps``
+    batches of ``batch_size`` images, rounded to whole epochs over ``images`` (at least one)."""
     import torch
 
     if steps < 1:
