@@ -31,7 +31,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 
 # The offline copies of the datasets: prepared when the online sources cannot be reached (no-op otherwise).
 data: $(VENV)/.installed
-	$(PY) -m synthlib.offline prepare --if-offline
+	$(PY) -m synthlib offline prepare --if-offline
 
 $(BUILD)/vendor/mathjax/tex-mml-chtml.js: $(VENV)/.installed
 	$(PY) tools/pipeline.py mathjax

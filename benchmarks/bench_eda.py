@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import synthlib  # noqa: E402
 from timing import best_of  # noqa: E402 (benchmarks/timing.py, beside this script)
-from synthlib.augment_text import EDA_STOP_WORDS, clean_text  # noqa: E402
+from synthlib.part3.text_augmentation import EDA_STOP_WORDS, clean_text  # noqa: E402
 
 N_SENTENCES, ALPHA, N_AUG = 2_000, 0.05, 8
 

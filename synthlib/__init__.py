@@ -1,20 +1,33 @@
 """synthlib: the helpers shared by the chapters of "Synthetic Data, Executed".
 
-Small, flat and verb-first. One module per part of the book, re-exported here. ``import synthlib`` is
-light: torch, sdv and other heavy libraries are imported inside the functions that need them.
+The public API is flat (``synthlib.bootstrap``, ``synthlib.check``, ...); the code is grouped by where the book
+teaches it:
+
+- ``synthlib.part1`` ... ``synthlib.part7``: the teaching code, one module per topic, each named by its section;
+- ``synthlib.exercises``: every exercise's self-check, one module per part (``exercises/part2.py``, ...);
+- ``synthlib.common``: what every part uses (argument checks, seeds and devices, the figure style);
+- ``synthlib.book``: the book's machinery (chapter metadata and runs, glue, artifacts, datasets and their offline
+  copies, student notebooks), never taught.
+
+``import synthlib`` is light: torch, sdv, opacus and nltk are imported inside the functions that need them.
 """
-from .basics import *  # noqa: F401,F403 (part 2; basics.__all__ lists what it exports)
-from .intro import *  # noqa: F401,F403 (part 1; intro.__all__ lists what it exports)
-from .augment_image import *  # noqa: F401,F403 (section 3.1)
-from .augment_text import *  # noqa: F401,F403 (section 3.2)
-from .deep import *  # noqa: F401,F403 (part 4)
-from .tabular import *  # noqa: F401,F403 (section 5.1)
-from .copula import *  # noqa: F401,F403 (section 5.2)
-from .validate import *  # noqa: F401,F403 (section 5.3)
-from .applications import *  # noqa: F401,F403 (part 6)
-from .privacy import *  # noqa: F401,F403 (section 7.1)
-from .selfsupervised import *  # noqa: F401,F403 (section 7.2)
-from .chapters import (
+from .part1.why_synthetic_data import *  # noqa: F401,F403 (chapter 1)
+from .part2.sampling import *  # noqa: F401,F403 (section 2.1)
+from .part2.resampling import *  # noqa: F401,F403 (section 2.2)
+from .part2.simulation import *  # noqa: F401,F403 (section 2.3)
+from .part2.fake_records import *  # noqa: F401,F403 (section 2.4)
+from .part3.image_augmentation import *  # noqa: F401,F403 (section 3.1)
+from .part3.text_augmentation import *  # noqa: F401,F403 (section 3.2)
+from .part4.digits import *  # noqa: F401,F403 (sections 4.1 and 4.2: measuring generated digits)
+from .part4.vae import *  # noqa: F401,F403 (section 4.1)
+from .part4.gan import *  # noqa: F401,F403 (section 4.2)
+from .part5.synthesizers import *  # noqa: F401,F403 (section 5.1)
+from .part5.gaussian_copula import *  # noqa: F401,F403 (section 5.2)
+from .part5.validation import *  # noqa: F401,F403 (section 5.3)
+from .part6.applications import *  # noqa: F401,F403 (chapter 6)
+from .part7.differential_privacy import *  # noqa: F401,F403 (section 7.1)
+from .part7.self_supervised import *  # noqa: F401,F403 (section 7.2)
+from .book.chapters import (
     ChapterRun,
     artifacts_dir,
     chapter_info,
@@ -25,7 +38,7 @@ from .chapters import (
     show_source,
     start_chapter,
 )
-from .data import (
+from .book.datasets import (
     DataUnavailable,
     LoadedData,
     data_dir,
@@ -40,7 +53,7 @@ from .data import (
     load_wordnet,
 )
 from .exercises import check, list_exercises
-from .plotting import plot_real_vs_synthetic, show_image_grid, use_style
-from .runtime import Timer, seed_everything, select_device
+from .common.plotting import REAL_COLOUR, SYNTHETIC_COLOUR, plot_real_vs_synthetic, show_image_grid, use_style
+from .common.runtime import Timer, seed_everything, select_device
 
 __version__ = "0.1.0"

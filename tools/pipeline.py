@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from npm_vendor import vendor_npm  # noqa: E402
-from synthlib.assign import replace_solutions  # noqa: E402
-from synthlib.chapters import chapter_info, list_chapters  # noqa: E402
+from synthlib.book.assign import replace_solutions  # noqa: E402
+from synthlib.book.chapters import chapter_info, list_chapters  # noqa: E402
 
 MATHJAX = ("mathjax", "3.2.2", "1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09")
 VENDOR = ROOT / "_build" / "vendor"
@@ -171,7 +171,7 @@ def statistics_page(executed: Path) -> str:
         "",
         "Every page of this book was executed once, by papermill, before the site was built; the figures in the",
         "text are the outputs of that run. This page lists what that run measured, against each section's budget",
-        "from its metadata block (`synthlib/chapters.toml`).",
+        "from its metadata block (`synthlib/book/chapters.toml`).",
         "",
         f"- **Mode of this build:** {mode} (`fast` is the reduced mode the tests use).",
         f"- **Machine:** {machine}.",
@@ -198,7 +198,7 @@ def _data_variant(executed_notebook: Path, dataset: str) -> str:
     """Which variant of a dataset a run used, read from the line `load_dataset` printed in the notebook."""
     import nbformat
 
-    from synthlib.data import get_dataset
+    from synthlib.book.datasets import get_dataset
 
     title = get_dataset(dataset).title
     for cell in nbformat.read(executed_notebook, as_version=4).cells:
@@ -305,7 +305,7 @@ def colab_notebook(executed_notebook: Path, section: str, repo_url: str, ref: st
     """A Colab notebook from an executed one: setup cell first, GPU runtime where the section benefits from it."""
     import nbformat
 
-    from synthlib.assign import replace_solutions
+    from synthlib.book.assign import replace_solutions
 
     notebook = nbformat.read(executed_notebook, as_version=4)
     if student:

@@ -1,0 +1,30 @@
+"""synthlib's command line: ``python -m synthlib assign 2.2 --out DIR`` (a student notebook) and
+``python -m synthlib offline prepare`` (the offline copies of the datasets)."""
+import sys
+
+USAGE = """usage: python -m synthlib COMMAND ...
+
+commands:
+  assign SECTION --out DIR   write a section's student notebook (solutions replaced by stubs)
+  offline prepare|list|...   the offline copies of the datasets (python -m synthlib offline --help)"""
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in ("-h", "--help"):
+        print(USAGE)
+        return 0 if argv else 2
+    command, rest = argv[0], argv[1:]
+    if command == "assign":
+        from .book.assign import main as assign
+
+        return assign(rest)
+    if command == "offline":
+        from .book.datasets import _main as offline
+
+        return offline(rest)
+    print(f"python -m synthlib: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,111 @@
+"""The networks of sections 4.1 and 4.2: a digit classifier (the measuring instrument), a VAE, a GAN.
+
+This module imports torch at the top; ``digits``, ``vae`` and ``gan`` import it only inside their functions, so that
+``import synthlib`` stays light. Every class is shown in the chapters with ``synthlib.show_source``.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+class DigitClassifier(nn.Module):
+    """Section 4.1: a small CNN that labels 28×28 digits; its penultimate layer gives the features of the
+    Fréchet distance."""
+
+    def __init__(self, width: int = 32, n_features: int = 128):
+        super().__init__()
+        self.features = nn.Sequential(                                  # 1×28×28 digits in [0, 1]
+            nn.Conv2d(1, width, 4, stride=2, padding=1), nn.ReLU(),       # width×14×14
+            nn.Conv2d(width, 2 * width, 4, stride=2, padding=1), nn.ReLU(),  # 2·width×7×7
+            nn.Flatten(), nn.Linear(2 * width * 7 * 7, n_features), nn.ReLU(),
+        )
+        self.head = nn.Linear(n_features, 10)                            # one logit per digit class
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x))
+
+
+def check_digit_batch(x: torch.Tensor) -> None:
+    """Refuse anything but a batch of grey 28×28 images, naming the shape received."""
+    if not isinstance(x, torch.Tensor) or x.ndim != 4 or tuple(x.shape[1:]) != (1, 28, 28):
+        shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
+        raise ValueError(f"expected a batch of digits shaped N×1×28×28; got {shape}")
+
+
+def check_latent_dim(latent_dim) -> int:
+    if isinstance(latent_dim, bool) or not isinstance(latent_dim, int):
+        raise TypeError(f"the latent size must be an integer, got {latent_dim!r}")
+    if latent_dim < 1:
+        raise ValueError(f"the latent size must be at least 1, got {latent_dim}: a code needs a dimension")
+    return latent_dim
+
+
+def reparameterise(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    """Section 4.1: z = μ + σ·ε with ε ~ N(0, I), σ = exp(logvar / 2); gradients flow to μ and logvar."""
+    return mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+
+
+class VAE(nn.Module):
+    """Section 4.1: encoder q(z|x) = N(μ(x), diag σ²(x)); decoder p(x|z) with pixel probabilities sigmoid(logits)."""
+
+    def __init__(self, latent_dim: int = 16):
+        super().__init__()
+        self.latent_dim = check_latent_dim(latent_dim)
+        self.encoder = nn.Sequential(                  # x → (μ, log σ²)
+            nn.Flatten(), nn.Linear(784, 512), nn.ReLU(),
+            nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 2 * latent_dim),
+        )
+        self.decoder = nn.Sequential(                  # z → 784 logits, one per pixel
+            nn.Linear(latent_dim, 256), nn.ReLU(), nn.Linear(256, 512), nn.ReLU(),
+            nn.Linear(512, 784), nn.Unflatten(1, (1, 28, 28)),
+        )
+
+    def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        check_digit_batch(x)
+        mu, logvar = self.encoder(x).chunk(2, dim=1)
+        return mu, logvar
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(f"expected codes shaped N×{self.latent_dim}; got {tuple(z.shape)}")
+        return self.decoder(z)                         # logits; torch.sigmoid(logits) is the image
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        mu, logvar = self.encode(x)
+        z = reparameterise(mu, logvar)
+        return self.decode(z), mu, logvar
+
+
+class Generator(nn.Module):
+    """Section 4.2: noise z ~ N(0, I) → a 28×28 image with pixels in [-1, 1] (the range of tanh)."""
+
+    def __init__(self, latent_dim: int = 64):
+        super().__init__()
+        self.latent_dim = check_latent_dim(latent_dim)
+        self.net = nn.Sequential(
+            nn.Linear(latent_dim, 256), nn.LeakyReLU(0.2),
+            nn.Linear(256, 512), nn.LeakyReLU(0.2),
+            nn.Linear(512, 1024), nn.LeakyReLU(0.2),
+            nn.Linear(1024, 784), nn.Tanh(), nn.Unflatten(1, (1, 28, 28)),
+        )
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(f"expected noise shaped N×{self.latent_dim}; got {tuple(z.shape)}")
+        return self.net(z)
+
+
+class Discriminator(nn.Module):
+    """Section 4.2: an image with pixels in [-1, 1] → one logit; D(x) = sigmoid(logit) = P(x is real)."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Flatten(), nn.Linear(784, 512), nn.LeakyReLU(0.2),
+            nn.Linear(512, 256), nn.LeakyReLU(0.2), nn.Linear(256, 1),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_digit_batch(x)
+        return self.net(x).squeeze(1)

@@ -1,0 +1,67 @@
+"""Section 4.1: the variational autoencoder's reparameterisation, loss terms and ELBO. torch is imported lazily."""
+from __future__ import annotations
+
+import numpy as np
+
+from .digits import _torch, as_digit_batch
+
+__all__ = ["kl_to_standard_normal", "make_vae", "reparameterise", "vae_elbo", "vae_loss"]
+
+
+def make_vae(latent_dim: int = 16):
+    """Section 4.1: a fresh :class:`synthlib.part4.networks.VAE` with a ``latent_dim``-dimensional code."""
+    from .networks import VAE
+
+    return VAE(latent_dim)
+
+
+def reparameterise(mu, logvar):
+    """Section 4.1: z = μ + σ·ε, ε ~ N(0, I), σ = exp(logvar / 2): a sample of q(z|x) that gradients pass through."""
+    from .networks import reparameterise as _reparameterise
+
+    if mu.shape != logvar.shape:
+        raise ValueError(f"mu and logvar must have the same shape; got {tuple(mu.shape)} and {tuple(logvar.shape)}")
+    return _reparameterise(mu, logvar)
+
+
+def kl_to_standard_normal(mu, logvar):
+    """Section 4.1: KL(N(μ, diag σ²) ‖ N(0, I)) = ½ Σ_j (μ_j² + σ_j² − 1 − log σ_j²), one value per row (nats)."""
+    if mu.shape != logvar.shape or mu.ndim != 2:
+        raise ValueError(f"mu and logvar must both be N×d; got {tuple(mu.shape)} and {tuple(logvar.shape)}")
+    return 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum(dim=1)
+
+
+def vae_loss(logits, x, mu, logvar):
+    """Section 4.1: the two terms of the negative ELBO, each averaged over the batch, in nats per digit.
+
+    Returns ``(reconstruction, kl)``: the Bernoulli negative log-likelihood −log p(x|z) of the pixels (binary
+    cross-entropy summed over the 784 pixels) and KL(q(z|x) ‖ p(z)). Their sum is the loss to minimise.
+    """
+    from torch.nn import functional as F
+
+    from .networks import check_digit_batch
+
+    check_digit_batch(x)
+    if logits.shape != x.shape:
+        raise ValueError(f"logits must have the images' shape {tuple(x.shape)}; got {tuple(logits.shape)}")
+    reconstruction = F.binary_cross_entropy_with_logits(logits, x, reduction="sum") / len(x)
+    return reconstruction, kl_to_standard_normal(mu, logvar).mean()
+
+
+def vae_elbo(vae, images, *, batch_size: int = 1000) -> dict:
+    """Section 4.1: the ELBO of ``images`` under ``vae`` (one z per digit), with its two terms; nats per digit."""
+    torch = _torch()
+    device = next(vae.parameters()).device
+    x = as_digit_batch(images, device)
+    totals = np.zeros(2)
+    was_training = vae.training
+    vae.eval()
+    with torch.no_grad():
+        for start in range(0, len(x), batch_size):
+            batch = x[start:start + batch_size]
+            logits, mu, logvar = vae(batch)
+            terms = vae_loss(logits, batch, mu, logvar)
+            totals += np.array([t.item() for t in terms]) * len(batch)
+    vae.train(was_training)
+    reconstruction, kl = totals / len(x)
+    return {"ELBO": -(reconstruction + kl), "reconstruction": reconstruction, "KL": kl}

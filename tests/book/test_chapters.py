@@ -1,0 +1,82 @@
+"""Every section executes in fast mode within its budget, with its exercises passing and its metadata complete."""
+import nbformat
+import pytest
+from conftest import TEST_BUILD
+
+import synthlib
+
+pytestmark = pytest.mark.chapters
+SECTIONS = [info.id for info in synthlib.list_chapters()]
+
+
+def _executed(section: str) -> nbformat.NotebookNode:
+    return nbformat.read(TEST_BUILD / "executed" / f"{synthlib.chapter_info(section).notebook}.ipynb", as_version=4)
+
+
+def _outputs_text(notebook) -> str:
+    texts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            texts.append(output.get("text", ""))
+            texts.extend(str(v) for k, v in output.get("data", {}).items() if k.endswith("text/plain"))
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_section_executes_in_fast_mode_within_budget(executed_fast, section):
+    record = executed_fast[section]
+    if isinstance(record, Exception):
+        pytest.fail(f"section {section} failed to execute: {record}")
+    budget = synthlib.chapter_info(section).budget(fast=True)
+    assert record["seconds"] <= budget, f"section {section} took {record['seconds']:.1f} s, budget {budget} s"
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_section_exercises_pass_their_self_checks(executed_fast, section):
+    text = _outputs_text(_executed(section))
+    assert "✗ Exercise" not in text, f"a self-check failed in section {section}"
+    passed = {line.split("Exercise ")[1].split(":")[0] for line in text.splitlines() if "✓ Exercise" in line}
+    own = {e for e in synthlib.list_exercises() if e.rsplit(".", 1)[0] == section}
+    assert own and own <= passed, f"exercises without a passing solution cell in {section}: {sorted(own - passed)}"
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_section_has_parameters_card_and_finish(section):
+    import jupytext
+    from pipeline import notebook_path
+
+    notebook = jupytext.read(notebook_path(section))
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    parameters = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(parameters) == 1, "exactly one cell tagged `parameters`"
+    for name in ("fast", "device", "seed"):
+        assert f"{name} =" in parameters[0].source, f"the parameters cell must define {name}"
+    assert any(f'start_chapter("{section}"' in c.source for c in code), "the section must call start_chapter"
+    assert "run.finish()" in code[-1].source, "the last code cell must call run.finish()"
+    text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert "## Learning objectives" in text and "## Exercises" in text
+
+
+def test_metadata_licences_resolve_for_every_section():
+    for info in synthlib.list_chapters():
+        assert info.licences(), info.id
+        assert info.budget_fast_s <= info.budget_default_s
+        assert info.gpu in {"no", "helps"}
+
+
+VOLATILE_MARKERS = ("run.finish()", "timer.", "Timer(", "perf_counter", "_seconds", "tqdm", "progress=True")
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_only_volatile_cells_escape_nbval(section):
+    """A cell may skip nbval's output comparison only if it shows a timing or a progress bar."""
+    import jupytext
+    from pipeline import notebook_path
+
+    for cell in jupytext.read(notebook_path(section)).cells:
+        tags = cell.metadata.get("tags", [])
+        if "nbval-skip" in tags:
+            pytest.fail(f"section {section} skips a cell entirely; tag volatile cells nbval-ignore-output instead")
+        if "nbval-ignore-output" in tags:
+            assert any(marker in cell.source for marker in VOLATILE_MARKERS), (
+                f"section {section}: a cell ignores nbval without a timing or progress bar:\n{cell.source[:300]}")

