@@ -37,11 +37,58 @@ def notebook_path(section: str) -> Path:
     return ROOT / "notebooks" / f"{chapter_info(section).notebook}.md"
 
 
+def kernel_threads() -> int:
+    """How many threads the kernel can run at once: the CPUs this process, and so the kernel it starts, may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _children_cpu_seconds() -> float | None:
+    """User + system CPU seconds of this process's finished, waited-for children (the kernels), all threads."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_notebook(input_path: Path, output_path: Path, *, parameters: dict, cwd: Path) -> dict:
+    """Execute one notebook with papermill in a fresh kernel; returns its wall and kernel CPU seconds.
+
+    The kernel talks to papermill over IPC (Unix sockets in a private temporary folder) rather than TCP on
+    localhost: nothing listens on a port, and ipykernel has no reason to warn that the kernel "is running over TCP
+    without encryption" (it did so once per section). Its other warnings still reach stderr.
+
+    The kernel is a child process that papermill waits for when it shuts it down, so the growth of
+    RUSAGE_CHILDREN around the call is the kernel's CPU time, all its threads included (torch, BLAS).
+    """
+    import papermill
+    from traitlets.config import Config
+
+    with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
+        config = Config()
+        if os.name == "posix":  # ZeroMQ's ipc:// transport needs Unix sockets
+            config.KernelManager.transport = "ipc"
+            config.KernelManager.ip = str(Path(sockets) / "kernel")  # absolute: the kernel runs in cwd
+        cpu_before = _children_cpu_seconds()
+        started = time.perf_counter()
+        papermill.execute_notebook(
+            str(input_path), str(output_path), parameters=parameters, kernel_name="python3", cwd=str(cwd),
+            progress_bar=False, log_output=False, config=config,
+        )
+        seconds = time.perf_counter() - started
+        cpu_after = _children_cpu_seconds()
+    cpu_seconds = None if cpu_before is None else cpu_after - cpu_before
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "threads": kernel_threads()}
+
+
 def execute_section(section: str, out_dir: Path, *, fast: bool, device: str = "auto", seed: int = 0,
                     artifacts: Path | None = None) -> dict:
     """Execute one section's jupytext source with papermill; returns its timing record."""
     import jupytext
-    import papermill
 
     out_dir.mkdir(parents=True, exist_ok=True)
     info = chapter_info(section)
@@ -57,22 +104,17 @@ def execute_section(section: str, out_dir: Path, *, fast: bool, device: str = "a
     with tempfile.TemporaryDirectory() as tmp:
         staged_input = Path(tmp) / f"{info.notebook}.ipynb"
         jupytext.write(source, staged_input)
-        started = time.perf_counter()
         try:
-            papermill.execute_notebook(
-                str(staged_input), str(output),
-                parameters={"fast": fast, "device": device, "seed": seed},
-                kernel_name="python3", cwd=str(ROOT / "notebooks"), progress_bar=False, log_output=False,
-            )
+            timing = run_notebook(staged_input, output, parameters={"fast": fast, "device": device, "seed": seed},
+                                  cwd=ROOT / "notebooks")
         finally:
             os.environ.clear()
             os.environ.update(env_backup)
-        seconds = time.perf_counter() - started
-    _tidy_executed(output, fast=fast, seconds=seconds, device=device)
-    return {"section": section, "seconds": seconds, "fast": fast}
+    _tidy_executed(output, fast=fast, timing=timing, device=device)
+    return {"section": section, "fast": fast, **timing}
 
 
-def _tidy_executed(path: Path, *, fast: bool, seconds: float, device: str) -> None:
+def _tidy_executed(path: Path, *, fast: bool, timing: dict, device: str) -> None:
     """Hide papermill's injected-parameters cell in the book and record the mode and machine."""
     import nbformat
 
@@ -84,7 +126,9 @@ def _tidy_executed(path: Path, *, fast: bool, seconds: float, device: str) -> No
     notebook.metadata["synthlib"] = {
         "mode": "fast" if fast else "default",
         "device": device,
-        "seconds": round(seconds, 2),
+        "seconds": round(timing["seconds"], 2),  # wall clock, kernel start included
+        "cpu_seconds": None if timing["cpu_seconds"] is None else round(timing["cpu_seconds"], 2),  # the kernel's
+        "threads": timing["threads"],  # how many CPUs the kernel could use at once
         "executed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": machine_description(),
     }
