@@ -59,3 +59,45 @@ def test_run_notebook_measures_the_kernels_cpu_time_across_threads(tmp_path):
         pytest.skip("no RUSAGE_CHILDREN on this platform")
     assert timing["cpu_seconds"] >= 2.0, timing  # both threads' CPU seconds, whatever the wall clock
     assert timing["seconds"] > 0 and timing["threads"] == pipeline.kernel_threads()
+
+
+def test_budget_check_fails_real_regressions_and_only_reports_a_busy_machine():
+    from pipeline import WALL_CEILING, budget_check
+
+    assert budget_check(11, 6.8, 6.0, 2) == {"status": "within", "fails": False, "reason": "within the budget 11 s"}
+    busy = budget_check(11, 11.1, 6.2, 2)  # the fresh clone's failure: the wall clock only, on a busy machine
+    assert busy["status"] == "wall over" and not busy["fails"] and "busy machine" in busy["reason"]
+    assert budget_check(11, 11.1, None, 2)["status"] == "wall over"  # no CPU time (Windows): still reported only
+    cpu = budget_check(11, 30.0, 22.5, 2)  # more work than two idle CPUs can do in 11 s
+    assert cpu["status"] == "OVER" and cpu["fails"] and "22.5 s of kernel CPU time" in cpu["reason"]
+    assert not budget_check(11, 15.0, 22.0, 2)["fails"]  # exactly at budget x CPUs: two busy threads all along
+    assert budget_check(11, 15.0, 22.0, 1)["fails"]  # ... which one CPU cannot do
+    stuck = budget_check(11, WALL_CEILING * 11 + 0.1, 1.0, 2)  # waiting (a download, a deadlock) and not computing
+    assert stuck["fails"] and "wall clock" in stuck["reason"]
+    assert not budget_check(11, WALL_CEILING * 11, 1.0, 2)["fails"]
+    assert budget_check(11, WALL_CEILING * 11 + 0.1, 1.0, 2, load=2.0)["fails"]  # load up to the CPUs: no stretch
+    # Measured: 2.2 (budget 10 s) took 24.6 s of wall clock for 4.0 s of CPU at a load average of 12.6 on 2 CPUs.
+    measured = budget_check(10, 24.6, 4.0, 2, load=12.6)
+    assert measured["status"] == "wall over" and "load average 12.6" in measured["reason"]
+    assert not budget_check(10, 6.3 * WALL_CEILING * 10 - 1, 4.0, 2, load=12.6)["fails"]
+    assert budget_check(10, 6.3 * WALL_CEILING * 10 + 1, 4.0, 2, load=12.6)["fails"]
+
+
+def test_statistics_page_shows_kernel_cpu_time_beside_the_wall_clock(tmp_path, monkeypatch):
+    import pipeline
+
+    import synthlib
+
+    info = synthlib.list_chapters()[0]
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["synthlib"] = {"mode": "fast", "device": "cpu", "seconds": info.budget_fast_s + 1.0,
+                                     "cpu_seconds": 1.3, "threads": 2, "load": 1.5, "machine": "test machine",
+                                     "executed_at": "2025-01-01T00:00:00+00:00"}
+    nbformat.write(notebook, tmp_path / f"{info.notebook}.ipynb")
+    monkeypatch.setattr(pipeline, "_data_variant", lambda path, name: name)
+    page = pipeline.statistics_page(tmp_path)
+    assert "| Kernel CPU time |" in page
+    row = next(line for line in page.splitlines() if line.startswith(f"| [{info.id} "))
+    wall = info.budget_fast_s + 1.0
+    assert f"| {wall:.1f} s | 1.3 s | {info.budget_fast_s:g} s (wall clock over, CPU within) |" in row
+    assert "1.3 s CPU (fast mode)" in pipeline.runtime_table(tmp_path)
