@@ -37,11 +37,59 @@ def notebook_path(section: str) -> Path:
     return ROOT / "notebooks" / f"{chapter_info(section).notebook}.md"
 
 
+def kernel_threads() -> int:
+    """How many threads the kernel can run at once: the CPUs this process, and so the kernel it starts, may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _children_cpu_seconds() -> float | None:
+    """User + system CPU seconds of this process's finished, waited-for children (the kernels), all threads."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_notebook(input_path: Path, output_path: Path, *, parameters: dict, cwd: Path) -> dict:
+    """Execute one notebook with papermill in a fresh kernel; returns its wall and kernel CPU seconds.
+
+    The kernel talks to papermill over IPC (Unix sockets in a private temporary folder) rather than TCP on
+    localhost: nothing listens on a port, and ipykernel has no reason to warn that the kernel "is running over TCP
+    without encryption" (it did so once per section). Its other warnings still reach stderr.
+
+    The kernel is a child process that papermill waits for when it shuts it down, so the growth of
+    RUSAGE_CHILDREN around the call is the kernel's CPU time, all its threads included (torch, BLAS).
+    """
+    import papermill
+    from traitlets.config import Config
+
+    with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
+        config = Config()
+        if os.name == "posix":  # ZeroMQ's ipc:// transport needs Unix sockets
+            config.KernelManager.transport = "ipc"
+            config.KernelManager.ip = str(Path(sockets) / "kernel")  # absolute: the kernel runs in cwd
+        cpu_before = _children_cpu_seconds()
+        started = time.perf_counter()
+        papermill.execute_notebook(
+            str(input_path), str(output_path), parameters=parameters, kernel_name="python3", cwd=str(cwd),
+            progress_bar=False, log_output=False, config=config,
+        )
+        seconds = time.perf_counter() - started
+        cpu_after = _children_cpu_seconds()
+    cpu_seconds = None if cpu_before is None else cpu_after - cpu_before
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None  # how busy the machine was, for the reports
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "threads": kernel_threads(), "load": load}
+
+
 def execute_section(section: str, out_dir: Path, *, fast: bool, device: str = "auto", seed: int = 0,
                     artifacts: Path | None = None) -> dict:
     """Execute one section's jupytext source with papermill; returns its timing record."""
     import jupytext
-    import papermill
 
     out_dir.mkdir(parents=True, exist_ok=True)
     info = chapter_info(section)
@@ -57,22 +105,17 @@ def execute_section(section: str, out_dir: Path, *, fast: bool, device: str = "a
     with tempfile.TemporaryDirectory() as tmp:
         staged_input = Path(tmp) / f"{info.notebook}.ipynb"
         jupytext.write(source, staged_input)
-        started = time.perf_counter()
         try:
-            papermill.execute_notebook(
-                str(staged_input), str(output),
-                parameters={"fast": fast, "device": device, "seed": seed},
-                kernel_name="python3", cwd=str(ROOT / "notebooks"), progress_bar=False, log_output=False,
-            )
+            timing = run_notebook(staged_input, output, parameters={"fast": fast, "device": device, "seed": seed},
+                                  cwd=ROOT / "notebooks")
         finally:
             os.environ.clear()
             os.environ.update(env_backup)
-        seconds = time.perf_counter() - started
-    _tidy_executed(output, fast=fast, seconds=seconds, device=device)
-    return {"section": section, "seconds": seconds, "fast": fast}
+    _tidy_executed(output, fast=fast, timing=timing, device=device)
+    return {"section": section, "fast": fast, **timing}
 
 
-def _tidy_executed(path: Path, *, fast: bool, seconds: float, device: str) -> None:
+def _tidy_executed(path: Path, *, fast: bool, timing: dict, device: str) -> None:
     """Hide papermill's injected-parameters cell in the book and record the mode and machine."""
     import nbformat
 
@@ -84,7 +127,10 @@ def _tidy_executed(path: Path, *, fast: bool, seconds: float, device: str) -> No
     notebook.metadata["synthlib"] = {
         "mode": "fast" if fast else "default",
         "device": device,
-        "seconds": round(seconds, 2),
+        "seconds": round(timing["seconds"], 2),  # wall clock, kernel start included
+        "cpu_seconds": None if timing["cpu_seconds"] is None else round(timing["cpu_seconds"], 2),  # the kernel's
+        "threads": timing["threads"],  # how many CPUs the kernel could use at once
+        "load": None if timing["load"] is None else round(timing["load"], 2),  # 1-minute load average at the end
         "executed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": machine_description(),
     }
@@ -95,15 +141,53 @@ def machine_description() -> str:
     return f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}"
 
 
+# Budgets (synthlib/book/chapters.toml) are wall-clock seconds on an idle 2-core machine. Other jobs on a shared machine
+# stretch a section's wall clock (about 2x is usual on these machines; far more was measured at a load average of 12)
+# without changing its work, so a real regression is what load cannot explain: more kernel CPU time than the budget
+# allows even with every CPU working for the section, or a wall clock beyond WALL_CEILING times the budget, the
+# ceiling itself stretched by the load average where more tasks wanted to run than there are CPUs (a section that
+# waits, a download that times out, shows there). A wall clock merely over the budget is reported, not failed.
+WALL_CEILING = 3
+
+
+def budget_check(budget: float, seconds: float, cpu_seconds: float | None, threads: int,
+                 load: float | None = None) -> dict:
+    """A run against its budget: status "within", "wall over" (reported only) or "OVER" (a regression: fails)."""
+    cpu_limit = budget * threads
+    if cpu_seconds is not None and cpu_seconds > cpu_limit:
+        return {"status": "OVER", "fails": True,
+                "reason": f"{cpu_seconds:.1f} s of kernel CPU time exceed the budget {budget:g} s × {threads} CPUs "
+                          f"= {cpu_limit:g} s: too slow even on an idle machine"}
+    contention = max(1.0, (load or 0.0) / threads)
+    wall_limit = WALL_CEILING * budget * contention
+    if seconds > wall_limit:
+        stretch = f" × {contention:.1f} (load average {load:.1f} on {threads} CPUs)" if contention > 1 else ""
+        return {"status": "OVER", "fails": True,
+                "reason": f"{seconds:.1f} s of wall clock exceed {WALL_CEILING} × the budget {budget:g} s{stretch} "
+                          f"= {wall_limit:.0f} s, more than a busy machine explains"}
+    if seconds > budget:
+        return {"status": "wall over", "fails": False,
+                "reason": f"only the wall clock is over the budget {budget:g} s (kernel CPU time "
+                          f"{'unknown' if cpu_seconds is None else f'{cpu_seconds:.1f} s'}, within {cpu_limit:g} s"
+                          + (f"; load average {load:.1f} on {threads} CPUs" if load is not None else "")
+                          + "): a busy machine, reported, not a failure"}
+    return {"status": "within", "fails": False, "reason": f"within the budget {budget:g} s"}
+
+
+def timing_text(seconds: float, cpu_seconds: float | None) -> str:
+    return f"{seconds:.1f} s wall, " + ("CPU not measured" if cpu_seconds is None else f"{cpu_seconds:.1f} s CPU")
+
+
 def execute(out_dir: Path, *, fast: bool, sections: list[str] | None = None, device: str = "auto") -> list[dict]:
     records = []
     for info in list_chapters():
         if sections and info.id not in sections:
             continue
         record = execute_section(info.id, out_dir, fast=fast, device=device)
-        budget = info.budget(fast)
-        status = "within" if record["seconds"] <= budget else "OVER"
-        print(f"  {info.id:>4} {info.title:<34} {record['seconds']:6.1f} s  ({status} budget {budget:g} s)", flush=True)
+        check = budget_check(info.budget(fast), record["seconds"], record["cpu_seconds"], record["threads"],
+                             record["load"])
+        print(f"  {info.id:>4} {info.title:<34} {timing_text(record['seconds'], record['cpu_seconds']):<26} "
+              f"({check['status'] + ': ' if check['status'] != 'within' else ''}{check['reason']})", flush=True)
         records.append(record)
     return records
 
@@ -145,7 +229,10 @@ def run_records(executed: Path) -> list[dict]:
         gpu = gpu_runs.get(info.id)
         records.append({
             "info": info, "meta": meta, "mode": meta.get("mode", "?"),
-            "seconds": meta.get("seconds", float("nan")), "budget": info.budget(meta.get("mode") == "fast"),
+            "seconds": meta.get("seconds", float("nan")), "cpu_seconds": meta.get("cpu_seconds"),
+            "budget": info.budget(meta.get("mode") == "fast"),
+            "check": budget_check(info.budget(meta.get("mode") == "fast"), meta.get("seconds", float("nan")),
+                                  meta.get("cpu_seconds"), meta.get("threads", 1), meta.get("load")),
             "gpu": (f"{gpu['seconds']:.1f} s ({gpu['device']}, {gpu['date']})" if gpu else
                     "not needed" if info.gpu == "no" else "not measured yet"),
             "data": ", ".join(_data_variant(path, name) for name in info.datasets) or "generated in the chapter",
@@ -159,7 +246,8 @@ def statistics_page(executed: Path) -> str:
     records = run_records(executed)
     rows = [
         f"| [{r['info'].id} {r['info'].title}](../notebooks/{r['info'].notebook}.ipynb) | {r['seconds']:.1f} s | "
-        f"{r['budget']:g} s ({'within' if r['seconds'] <= r['budget'] else '**over**'}) | {r['gpu']} | {r['data']} | "
+        f"{_cpu_cell(r['cpu_seconds'])} | {r['budget']:g} s ({_STATUS_CELL[r['check']['status']]}) | {r['gpu']} | "
+        f"{r['data']} | "
         f"{r['meta'].get('executed_at', '?').replace('T', ' ')[:16]} |" for r in records]
     mode = ", ".join(sorted({r["mode"] for r in records})) or "none"
     machine = next((r["meta"]["machine"] for r in records if "machine" in r["meta"]), "unknown")
@@ -171,7 +259,11 @@ def statistics_page(executed: Path) -> str:
         "",
         "Every page of this book was executed once, by papermill, before the site was built; the figures in the",
         "text are the outputs of that run. This page lists what that run measured, against each section's budget",
-        "from its metadata block (`synthlib/book/chapters.toml`).",
+        "from its metadata block (`synthlib/book/chapters.toml`). The budget is wall-clock time; the kernel's CPU time",
+        "beside it is the work itself, which a busy machine does not inflate. A wall clock over the budget with the",
+        "CPU time within it means the machine was busy; the tests fail a section only when its CPU time exceeds",
+        f"the budget times the CPUs it could use, or its wall clock exceeds {WALL_CEILING} times the budget (more on",
+        "a machine whose load average exceeded its CPUs).",
         "",
         f"- **Mode of this build:** {mode} (`fast` is the reduced mode the tests use).",
         f"- **Machine:** {machine}.",
@@ -179,17 +271,25 @@ def statistics_page(executed: Path) -> str:
         "- **GPU runs:** " + ("recorded in `book/gpu-runs.json`." if gpu_runs else
                               "no GPU run has been made yet; the GPU column says so."),
         "",
-        "| Section | CPU runtime | Budget | GPU runtime | Data | Executed (UTC) |",
-        "|---|---|---|---|---|---|",
+        "| Section | CPU run, wall clock | Kernel CPU time | Budget | GPU runtime | Data | Executed (UTC) |",
+        "|---|---|---|---|---|---|---|",
         *rows,
         "",
     ])
 
 
+_STATUS_CELL = {"within": "within", "wall over": "wall clock over, CPU within", "OVER": "**over**"}
+
+
+def _cpu_cell(cpu_seconds: float | None) -> str:
+    return "not measured" if cpu_seconds is None else f"{cpu_seconds:.1f} s"
+
+
 def runtime_table(executed: Path) -> str:
     """The instructor guide's table: each section's budgets and the runtime measured when this book was built."""
     rows = [f"| {r['info'].id} {r['info'].title} | {r['info'].budget_fast_s:g} s | {r['info'].budget_default_s:g} s | "
-            f"{r['seconds']:.1f} s ({r['mode']} mode) | {r['gpu']} |" for r in run_records(executed)]
+            f"{timing_text(r['seconds'], r['cpu_seconds'])} ({r['mode']} mode) | {r['gpu']} |"
+            for r in run_records(executed)]
     return "\n".join(["| Section | Budget, fast mode | Budget, default mode | Measured in this build | GPU |",
                       "|---|---|---|---|---|", *rows, ""])
 

@@ -1,4 +1,7 @@
 """Every section executes in fast mode within its budget, with its exercises passing and its metadata complete."""
+import sys
+import warnings
+
 import nbformat
 import pytest
 from conftest import TEST_BUILD
@@ -24,11 +27,22 @@ def _outputs_text(notebook) -> str:
 
 @pytest.mark.parametrize("section", SECTIONS)
 def test_section_executes_in_fast_mode_within_budget(executed_fast, section):
+    """Fails on a real regression only (pipeline.budget_check): the kernel's CPU time over the budget times the
+    CPUs it could use, or a wall clock beyond pipeline.WALL_CEILING times the budget (stretched by the load average
+    beyond the CPUs). A wall clock merely over the budget, which a busy shared machine causes, is a warning."""
+    import pipeline
+
     record = executed_fast[section]
     if isinstance(record, Exception):
         pytest.fail(f"section {section} failed to execute: {record}")
+    if sys.platform != "win32":  # a kernel start alone costs more: 0 would mean the kernel was not waited for
+        assert record["cpu_seconds"] and record["cpu_seconds"] > 0.1, f"kernel CPU time not measured: {record}"
     budget = synthlib.chapter_info(section).budget(fast=True)
-    assert record["seconds"] <= budget, f"section {section} took {record['seconds']:.1f} s, budget {budget} s"
+    check = pipeline.budget_check(budget, record["seconds"], record["cpu_seconds"], record["threads"], record["load"])
+    timing = pipeline.timing_text(record["seconds"], record["cpu_seconds"])
+    assert not check["fails"], f"section {section}: {timing}; {check['reason']}"
+    if check["status"] != "within":
+        warnings.warn(f"section {section}: {timing}; {check['reason']}", stacklevel=1)
 
 
 @pytest.mark.parametrize("section", SECTIONS)
