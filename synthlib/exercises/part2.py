@@ -82,25 +82,42 @@ def _check_bootstrap_se(answer):
             "resample with replacement, apply the statistic to each resample, take the standard deviation")
 
 
-def _coverage_exponential_n10() -> float:
+def _mean_coverage(size: int, true_mean: float = float(np.exp(0.5))) -> float:
+    """Coverage of the 95% percentile interval for the mean of ``size`` log-normal values, as exercise 2.2.2 asks."""
     from ..part2.resampling import ci_coverage
 
-    return ci_coverage(lambda g: g.exponential(1.0, 10), 1.0, np.mean, level=0.95, n_trials=500,
+    return ci_coverage(lambda g: g.lognormal(0, 1, size), true_mean, np.mean, level=0.95, n_trials=800,
                        n_resamples=1_000, rng=np.random.default_rng(2))
 
 
-@exercise("2.2.2", summary="coverage of the percentile interval for the mean of 10 exponential values",
-          solution=_coverage_exponential_n10, mistake=lambda: 0.95)
+@cache
+def _coverage_by_size() -> tuple[float, float]:
+    return _mean_coverage(10), _mean_coverage(100)
+
+
+@exercise("2.2.2", summary="coverage of the mean's percentile interval at n = 10 and n = 100, nothing else changed",
+          solution=_coverage_by_size,
+          mistake=lambda: (_mean_coverage(10, true_mean=1.0), _mean_coverage(100, true_mean=1.0)))
 def _check_coverage(answer):
-    value = float(answer)
-    if not 0 <= value <= 1:
+    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or len(answer) != 2:
+        return "give a pair (coverage_10, coverage_100): the coverage at n = 10, then at n = 100"
+    values = [float(value) for value in answer]
+    if not all(0 <= value <= 1 for value in values):
         return "a coverage is a share between 0 and 1"
-    reference = _coverage_exponential_n10()
-    if abs(value - reference) <= 0.04:  # about 3 simulation standard errors with 500 trials
+    reference = _coverage_by_size()
+    tolerance = 0.045  # about 3 simulation standard errors with 800 trials
+    if all(abs(value - truth) <= tolerance for value, truth in zip(values, reference)):
         return None
-    if value == 0.95:
+    if all(abs(value - truth) <= tolerance for value, truth in zip(values[::-1], reference)):
+        return "the pair is reversed: first the coverage at n = 10, then at n = 100"
+    if values == [0.95, 0.95]:
         return "0.95 is the promise, not the measurement: run synthlib.ci_coverage and report what it returns"
-    return "run the simulation as described (sample size 10, exponential with mean 1, truth 1) and report its result"
+    if min(values) < 0.5:
+        return ("these coverages are far too low: the true mean of the log-normal with log X ~ N(0, 1) is e^(1/2), "
+                "not its median 1")
+    return ("keep everything but the sample size fixed: lognormal(0, 1, size), truth np.exp(0.5), np.mean, "
+            "800 trials, 1,000 resamples, and a fresh np.random.default_rng(2) for each size")
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # 2.3 Rule-based simulation
