@@ -82,25 +82,42 @@ def _check_bootstrap_se(answer):
             "resample with replacement, apply the statistic to each resample, take the standard deviation")
 
 
-def _coverage_exponential_n10() -> float:
+def _mean_coverage(size: int, true_mean: float = float(np.exp(0.5))) -> float:
+    """Coverage of the 95% percentile interval for the mean of ``size`` log-normal values, as exercise 2.2.2 asks."""
     from ..part2.resampling import ci_coverage
 
-    return ci_coverage(lambda g: g.exponential(1.0, 10), 1.0, np.mean, level=0.95, n_trials=500,
+    return ci_coverage(lambda g: g.lognormal(0, 1, size), true_mean, np.mean, level=0.95, n_trials=800,
                        n_resamples=1_000, rng=np.random.default_rng(2))
 
 
-@exercise("2.2.2", summary="coverage of the percentile interval for the mean of 10 exponential values",
-          solution=_coverage_exponential_n10, mistake=lambda: 0.95)
+@cache
+def _coverage_by_size() -> tuple[float, float]:
+    return _mean_coverage(10), _mean_coverage(100)
+
+
+@exercise("2.2.2", summary="coverage of the mean's percentile interval at n = 10 and n = 100, nothing else changed",
+          solution=_coverage_by_size,
+          mistake=lambda: (_mean_coverage(10, true_mean=1.0), _mean_coverage(100, true_mean=1.0)))
 def _check_coverage(answer):
-    value = float(answer)
-    if not 0 <= value <= 1:
+    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or len(answer) != 2:
+        return "give a pair (coverage_10, coverage_100): the coverage at n = 10, then at n = 100"
+    values = [float(value) for value in answer]
+    if not all(0 <= value <= 1 for value in values):
         return "a coverage is a share between 0 and 1"
-    reference = _coverage_exponential_n10()
-    if abs(value - reference) <= 0.04:  # about 3 simulation standard errors with 500 trials
+    reference = _coverage_by_size()
+    tolerance = 0.045  # about 3 simulation standard errors with 800 trials
+    if all(abs(value - truth) <= tolerance for value, truth in zip(values, reference)):
         return None
-    if value == 0.95:
+    if all(abs(value - truth) <= tolerance for value, truth in zip(values[::-1], reference)):
+        return "the pair is reversed: first the coverage at n = 10, then at n = 100"
+    if values == [0.95, 0.95]:
         return "0.95 is the promise, not the measurement: run synthlib.ci_coverage and report what it returns"
-    return "run the simulation as described (sample size 10, exponential with mean 1, truth 1) and report its result"
+    if min(values) < 0.5:
+        return ("these coverages are far too low: the true mean of the log-normal with log X ~ N(0, 1) is e^(1/2), "
+                "not its median 1")
+    return ("keep everything but the sample size fixed: lognormal(0, 1, size), truth np.exp(0.5), np.mean, "
+            "800 trials, 1,000 resamples, and a fresh np.random.default_rng(2) for each size")
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # 2.3 Rule-based simulation
@@ -189,31 +206,48 @@ def _check_fraud_rule(answer):
 # 2.4 Fake records with Faker
 
 
-def _first_names(locale: str, seed: int, n: int = 5) -> list[str]:
+def _state_and_zip_solution():
+    def state_and_zip(fake):
+        state = fake.state_abbr()
+        return state, fake.zipcode_in_state(state)
+
+    return state_and_zip
+
+
+def _state_and_zip_mistake():
+    def state_and_zip(fake):  # two fields drawn independently, as Faker's addresses are
+        return fake.state_abbr(), fake.zipcode()
+
+    return state_and_zip
+
+
+@exercise("2.4.1", summary="a consistency rule Faker lacks: a ZIP code inside its state's range",
+          solution=_state_and_zip_solution, mistake=_state_and_zip_mistake)
+def _check_state_and_zip(answer):
     from faker import Faker
+    from faker.providers.address.en_US import Provider as USAddress
 
-    fake = Faker(locale)
-    fake.seed_instance(seed)
-    return [fake.name() for _ in range(n)]
-
-
-@exercise("2.4.1", summary="the first five names of a fr_FR Faker seeded with 42",
-          solution=lambda: _first_names("fr_FR", 42),
-          mistake=lambda: _first_names("en_US", 42))
-def _check_seeded_names(answer):
-    if isinstance(answer, str):
-        return "give a list of five names, not one string"
-    names = [str(name) for name in answer]
-    truth = _first_names("fr_FR", 42)
-    if names == truth:
-        return None
-    if len(names) != 5:
-        return f"give exactly the first five names, got {len(names)}"
-    if names == _first_names("en_US", 42):
-        return "these are American names: create the generator with the French locale, Faker('fr_FR')"
-    if sorted(names) == sorted(truth):
-        return "the right names in the wrong order: keep the order in which Faker produced them"
-    return "seed the generator with fake.seed_instance(42) right after Faker('fr_FR'), then call fake.name() five times"
+    if not callable(answer):
+        return "pass a function of a Faker generator that returns one (state, ZIP code) pair"
+    fake = Faker("en_US")
+    fake.seed_instance(2_4_1)
+    pairs = [answer(fake) for _ in range(500)]
+    if not all(isinstance(pair, tuple) and len(pair) == 2 for pair in pairs):
+        return "return a pair (state, zip_code), e.g. ('CA', '90210')"
+    unknown = sorted({str(state) for state, _ in pairs} - set(USAddress.states_postcode))
+    if unknown:
+        return f"{unknown[:3]} are not state abbreviations that Faker's table knows; draw them with fake.state_abbr()"
+    codes = [str(code) for _, code in pairs]
+    if not all(code.isdigit() and len(code) == 5 for code in codes):
+        return "the ZIP code must be a string of five digits, like Faker's"
+    inside = np.mean([low <= int(code) <= high
+                      for (state, _), code in zip(pairs, codes) for low, high in [USAddress.states_postcode[state]]])
+    if inside < 1:
+        return (f"only {inside:.0%} of your ZIP codes lie in their state's range: draw the ZIP code given the "
+                "state (Faker has fake.zipcode_in_state(state)), not independently of it")
+    if len({state for state, _ in pairs}) < 20:
+        return "every ZIP code is right, but the states hardly vary: draw the state at random, like Faker's addresses"
+    return None
 
 
 @cache

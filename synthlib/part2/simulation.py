@@ -216,6 +216,35 @@ def _abroad(rng: np.random.Generator, home: np.ndarray, countries: tuple[str, ..
     return options[pick]
 
 
+
+def _fraud_purchases(home: np.ndarray, n_legit: int, n_days: int, fraud_rate: float, r: dict,
+                     rng: np.random.Generator) -> pd.DataFrame:
+    """The fraud injected among ``n_legit`` legitimate purchases (the core of :func:`simulate_transactions`).
+
+    Section 2.3 writes the same function out on the page and checks it against this one. Inputs are checked by
+    the caller: ``home`` holds each customer's country, ``r`` is a checked copy of :data:`TRANSACTION_RULES`.
+    """
+    categories = np.array(list(MERCHANTS))
+    medians = np.array([m["median_eur"] for m in MERCHANTS.values()])
+    n_fraud = rng.binomial(round(n_legit / (1 - fraud_rate)), fraud_rate)  # each purchase is fraud with prob. p
+    n_cards = max(1, round(n_fraud / r["fraud_burst"]))  # stolen cards, a burst of purchases each
+    victim = rng.choice(home.size, size=n_cards, replace=n_cards > home.size)
+    theft_day = rng.integers(0, n_days, size=n_cards)
+    card = rng.integers(0, n_cards, size=n_fraud)  # the stolen card behind each fraudulent purchase
+    category = rng.choice([list(MERCHANTS).index(c) for c in r["fraud_categories"]], size=n_fraud)
+    night = rng.random(n_fraud) < r["fraud_night_share"]
+    abroad = rng.random(n_fraud) < r["fraud_abroad_share"]
+    victim_home = home[victim[card]]
+    return pd.DataFrame({
+        "customer_id": victim[card],
+        "day": np.minimum(theft_day[card] + rng.integers(0, 2, size=n_fraud), n_days - 1),  # within two days
+        "hour": np.where(night, rng.uniform(0, 6, n_fraud), rng.uniform(6, 24, n_fraud)),
+        "category": categories[category],
+        "amount": medians[category] * r["fraud_amount_factor"] * rng.lognormal(0, 0.6, n_fraud),
+        "merchant_country": np.where(abroad, _abroad(rng, victim_home, r["abroad_countries"]), victim_home),
+    })
+
+
 def simulate_transactions(n_customers: int = 500, n_days: int = 30, fraud_rate: float = 0.01, rng=None, *,
                           rules: dict | None = None, customer_countries=None) -> pd.DataFrame:
     """Card transactions with injected fraud, from explicit rules (section 2.3; reused in 2.4 and chapter 6).
@@ -261,24 +290,7 @@ def simulate_transactions(n_customers: int = 500, n_days: int = 30, fraud_rate: 
         "merchant_country": np.where(abroad, _abroad(rng, home[customer], r["abroad_countries"]), home[customer]),
     })
 
-    # Each purchase is fraud with probability fraud_rate: draw how many of n_legit / (1 - p) purchases are.
-    n_fraud = int(rng.binomial(int(round(n_legit / (1 - fraud_rate))), fraud_rate)) if n_legit else 0
-    n_cards = max(1, int(round(n_fraud / r["fraud_burst"])))
-    victims = rng.choice(n_customers, size=n_cards, replace=n_cards > n_customers)
-    theft_day = rng.integers(0, n_days, size=n_cards)
-    card = rng.integers(0, n_cards, size=n_fraud)
-    fraud_category = rng.choice([list(MERCHANTS).index(c) for c in r["fraud_categories"]], size=n_fraud)
-    night = rng.random(n_fraud) < r["fraud_night_share"]
-    abroad = rng.random(n_fraud) < r["fraud_abroad_share"]
-    fraud_home = home[victims[card]]
-    fraud = pd.DataFrame({
-        "customer_id": victims[card],
-        "day": np.minimum(theft_day[card] + rng.integers(0, 2, size=n_fraud), n_days - 1),
-        "hour": np.where(night, rng.uniform(0, 6, n_fraud), rng.uniform(6, 24, n_fraud)),
-        "category": categories[fraud_category],
-        "amount": medians[fraud_category] * r["fraud_amount_factor"] * rng.lognormal(0, 0.6, n_fraud),
-        "merchant_country": np.where(abroad, _abroad(rng, fraud_home, r["abroad_countries"]), fraud_home),
-    })
+    fraud = _fraud_purchases(home, n_legit, n_days, fraud_rate, r, rng) if n_legit else legit.iloc[:0]
     table = pd.concat([legit.assign(is_fraud=0), fraud.assign(is_fraud=1)], ignore_index=True)
     table["home_country"] = home[table["customer_id"].to_numpy()]
     table["amount"] = np.maximum(np.round(table["amount"], 2), 0.01)

@@ -207,3 +207,17 @@ def test_simulation_exercises_accept_solution_and_reject_mistake(exercise_id):
     assert synthlib.check(exercise_id, exercise.solution())
     assert not synthlib.check(exercise_id, exercise.mistake())
 
+
+
+def test_fraud_injection_core_follows_its_rules():
+    """The core that section 2.3 writes out on the page: fraud at the asked rate, in fraud categories, on victims."""
+    from synthlib.part2.simulation import TRANSACTION_RULES, _fraud_purchases
+
+    home = np.array(["FR", "DE"] * 50)
+    fraud = _fraud_purchases(home, 50_000, 30, 0.02, TRANSACTION_RULES, np.random.default_rng(0))
+    expected = 50_000 / 0.98 * 0.02
+    assert abs(len(fraud) - expected) < 4 * np.sqrt(expected)
+    assert fraud["category"].isin(TRANSACTION_RULES["fraud_categories"]).all()
+    assert fraud["customer_id"].between(0, home.size - 1).all() and fraud["day"].between(0, 29).all()
+    abroad = (fraud["merchant_country"] != home[fraud["customer_id"]]).mean()
+    assert abs(abroad - TRANSACTION_RULES["fraud_abroad_share"]) < 0.05
