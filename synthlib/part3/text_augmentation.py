@@ -10,10 +10,11 @@ random insertion (RI), random swap (RS) and random deletion (RD). This module im
 
 Both look synonyms up through a :class:`SynonymTable`, which looks every word up in WordNet once and keeps the
 answer; :func:`eda_corpus` fills it for every distinct word of the corpus up front, in one pass over WordNet's data
-files (:func:`wordnet_synonym_table`), instead of one WordNet query per word on first use. Every function is deterministic given ``rng`` (a NumPy ``Generator`` or an integer seed); text is
-cleaned as the paper's code does (:func:`clean_text`); stop words (:data:`EDA_STOP_WORDS`, the paper's own list)
-are never replaced, and never chosen as the source of an inserted synonym. Synonyms are single words, so that
-every operation's effect on the sentence length is exact: SR and RS keep it, RI adds ``n`` words, RD never grows it.
+files (:func:`wordnet_synonym_table`), instead of one WordNet query per word on first use. Every function is
+deterministic given ``rng`` (a NumPy ``Generator`` or an integer seed); text is cleaned as the paper's code does
+(:func:`clean_text`); stop words (:data:`EDA_STOP_WORDS`, the paper's own list) are never replaced, and never chosen
+as the source of an inserted synonym. Synonyms are single words, so that every operation's effect on the sentence
+length is exact: SR and RS keep it, RI adds ``n`` words, RD never grows it.
 
 ``nltk`` is imported only when WordNet is first needed, so that ``import synthlib`` stays light.
 """
