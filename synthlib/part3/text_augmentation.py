@@ -8,11 +8,13 @@ random insertion (RI), random swap (RS) and random deletion (RD). This module im
 * :func:`eda_corpus`, the same definitions applied to a whole corpus at once with NumPy (padded token-id matrices,
   one batch of random numbers per operation), for training-set augmentation.
 
-Both look synonyms up through a :class:`SynonymTable`, which queries WordNet once per distinct word and caches
-the answer. Every function is deterministic given ``rng`` (a NumPy ``Generator`` or an integer seed); text is
-cleaned as the paper's code does (:func:`clean_text`); stop words (:data:`EDA_STOP_WORDS`, the paper's own list)
-are never replaced, and never chosen as the source of an inserted synonym. Synonyms are single words, so that
-every operation's effect on the sentence length is exact: SR and RS keep it, RI adds ``n`` words, RD never grows it.
+Both look synonyms up through a :class:`SynonymTable`, which looks every word up in WordNet once and keeps the
+answer; :func:`eda_corpus` fills it for every distinct word of the corpus up front, in one pass over WordNet's data
+files (:func:`wordnet_synonym_table`), instead of one WordNet query per word on first use. Every function is
+deterministic given ``rng`` (a NumPy ``Generator`` or an integer seed); text is cleaned as the paper's code does
+(:func:`clean_text`); stop words (:data:`EDA_STOP_WORDS`, the paper's own list) are never replaced, and never chosen
+as the source of an inserted synonym. Synonyms are single words, so that every operation's effect on the sentence
+length is exact: SR and RS keep it, RI adds ``n`` words, RD never grows it.
 
 ``nltk`` is imported only when WordNet is first needed, so that ``import synthlib`` stays light.
 """
@@ -28,7 +30,7 @@ from ..common.arguments import as_rng, check_count, check_probability
 
 __all__ = [
     "EDA_STOP_WORDS", "EDA_OPERATIONS", "EDA_PAPER_SETTINGS", "eda_parameters",
-    "clean_text", "SynonymTable",
+    "clean_text", "SynonymTable", "wordnet_synonyms", "wordnet_synonym_table",
     "synonym_replacement", "random_insertion", "random_swap", "random_deletion",
     "eda", "AugmentedCorpus", "eda_corpus",
 ]
@@ -101,7 +103,10 @@ class SynonymTable:
 
     ``table("movie")`` returns the sorted tuple of one-word synonyms of "movie" from every synset of every part
     of speech (lower-cased, letters only, the word itself excluded), e.g. ``('film', 'flick', ...)``. The first
-    call for a word queries WordNet (``queries`` counts these); later calls are dictionary look-ups.
+    call for a word queries WordNet; later calls are dictionary look-ups. ``table.fill(words)`` looks up all the
+    words not yet known at once, in one pass over WordNet's data files (:func:`wordnet_synonym_table`), with the
+    same result as one query per word; :func:`eda_corpus` fills the table this way for the whole corpus.
+    ``queries`` counts the words looked up in WordNet, each once, by either route.
 
     ``wordnet`` is NLTK's WordNet corpus reader, e.g. ``synthlib.load_wordnet().data``; when omitted it is loaded
     through the dataset registry on first use.
@@ -132,6 +137,20 @@ class SynonymTable:
             self.queries += 1
         return cached
 
+    def fill(self, words) -> int:
+        """Look up every word of ``words`` not yet in the table, all in one pass over WordNet; returns how many."""
+        new = []
+        for word in words:
+            if not isinstance(word, str):
+                raise TypeError(f"words must be strings, got {type(word).__name__}")
+            if word not in self._cache:
+                new.append(word)
+        new = list(dict.fromkeys(new))
+        if new:
+            self._cache.update(wordnet_synonym_table(self.wordnet, new))
+            self.queries += len(new)
+        return len(new)
+
     def __len__(self) -> int:
         return len(self._cache)
 
@@ -150,6 +169,53 @@ def wordnet_synonyms(wordnet, word: str) -> tuple[str, ...]:
     Section 3.2."""
     names = {lemma.name().lower() for synset in wordnet.synsets(word) for lemma in synset.lemmas()}
     return tuple(sorted(name for name in names if name != word and _WORD.fullmatch(name)))
+
+
+# WordNet's four data files, one line per synset: "offset lex_filenum ss_type w_cnt word lex_id word lex_id ...".
+_DATA_FILES = {"n": "data.noun", "v": "data.verb", "a": "data.adj", "r": "data.adv"}
+_SYNTACTIC_MARKER = re.compile(r"(.*?)(\([^()]*\))?$")  # "good(a)" -> "good", as NLTK strips it
+
+
+def wordnet_synonym_table(wordnet, words) -> dict[str, tuple[str, ...]]:
+    """:func:`wordnet_synonyms` of every word in ``words`` at once: ``{word: synonyms}``. Section 3.2.
+
+    NLTK answers ``wordnet.synsets(word)`` by building a full ``Synset`` object (definition, examples, pointers)
+    for each meaning, one seek into a data file each; on first use that dominates the cost of EDA. Here every
+    word is first mapped to its synsets' (part of speech, byte offset) pairs with NLTK's own index and
+    morphology (``morphy``, as ``synsets`` uses them), and then each data file is read once and only the lemma
+    names of the needed lines are parsed. The result is the same as one :func:`wordnet_synonyms` call per word.
+    A reader without NLTK's WordNet internals falls back to exactly those calls.
+    """
+    words = list(dict.fromkeys(words))
+    index = getattr(wordnet, "_lemma_pos_offset_map", None)
+    morphy = getattr(wordnet, "_morphy", None)
+    if index is None or morphy is None or not hasattr(wordnet, "abspath"):
+        return {word: wordnet_synonyms(wordnet, word) for word in words}
+    meanings = {}
+    needed: dict[str, set[int]] = {pos: set() for pos in _DATA_FILES}
+    for word in words:
+        lemma = word.lower()  # as wordnet.synsets does
+        keys = [(pos, offset) for pos in _DATA_FILES for form in morphy(lemma, pos)
+                for offset in index[form].get(pos, [])]
+        meanings[word] = keys
+        for pos, offset in keys:
+            needed[pos].add(offset)
+    lemma_names: dict[tuple[str, int], list[str]] = {}
+    for pos, offsets in needed.items():
+        if not offsets:
+            continue
+        with wordnet.abspath(_DATA_FILES[pos]).open() as file:  # bytes: the offsets are byte offsets
+            data = file.read()
+        for offset in offsets:
+            fields = data[offset:data.index(b"\n", offset)].split(b" ")
+            n_lemmas = int(fields[3], 16)
+            lemma_names[pos, offset] = [_SYNTACTIC_MARKER.match(name.decode()).group(1).lower()
+                                        for name in fields[4:4 + 2 * n_lemmas:2]]
+    table = {}
+    for word, keys in meanings.items():
+        names = {name for key in keys for name in lemma_names[key]}
+        table[word] = tuple(sorted(name for name in names if name != word and _WORD.fullmatch(name)))
+    return table
 
 
 _DEFAULT_TABLE: SynonymTable | None = None
@@ -388,7 +454,10 @@ class _SynonymIndex:
         flat = np.fromiter((ids[word] if word in ids else intern(word) for word in words), dtype=np.int64,
                            count=len(words))
         count = np.array(self.count, dtype=np.int64)
-        for token in np.unique(flat[count[flat] < 0]).tolist():
+        new = np.unique(flat[count[flat] < 0]).tolist()
+        if isinstance(self.lookup, SynonymTable):  # the whole corpus's new words in one pass over WordNet
+            self.lookup.fill([self.words[token] for token in new if self.words[token] not in EDA_STOP_WORDS])
+        for token in new:
             self._look_up(token)
         tokens = np.full((len(cleaned), int(lengths.max())), -1, dtype=np.int64)
         tokens[np.arange(tokens.shape[1]) < lengths[:, None]] = flat
@@ -492,8 +561,8 @@ def eda_corpus(sentences: Sequence[str], labels, alpha: float = 0.1, n_aug: int 
     """EDA on a whole labelled corpus, vectorised: ``n_aug`` augmented copies of every sentence. Section 3.2.
 
     The same definitions as :func:`eda` (and the same operation plan: the four operations equally often), but
-    each operation runs once over all the copies that use it, on a padded matrix of token ids, and WordNet is
-    queried once per distinct word of the corpus (through the cached :class:`SynonymTable`). Copies keep their
+    each operation runs once over all the copies that use it, on a padded matrix of token ids, and every distinct
+    word of the corpus is looked up in WordNet up front, in one pass (:meth:`SynonymTable.fill`). Copies keep their
     sentence's label. With ``include_original`` (the paper's practice) each cleaned original comes first,
     followed by its copies. Deterministic given ``rng``; the random streams differ from :func:`eda`'s.
     """

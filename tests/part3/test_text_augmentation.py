@@ -326,3 +326,60 @@ def test_eda_on_real_reviews_never_replaces_stop_words(table):
     assert table.queries == queries  # every word already cached: no new WordNet query
     assert synthlib.synonym_replacement(reviews[0], 2, 3, synonyms=table) == \
         synthlib.synonym_replacement(reviews[0], 2, 3, synonyms=table)
+
+
+def test_the_up_front_table_gives_the_same_synonyms_as_one_query_per_word(table):
+    """eda_corpus fills its SynonymTable in one pass over WordNet's data files; that must change nothing."""
+    from synthlib.part3.text_augmentation import wordnet_synonym_table, wordnet_synonyms
+
+    reviews = synthlib.load_rotten_tomatoes().data["text"].iloc[:1_500]
+    words = sorted({word for review in reviews for word in synthlib.clean_text(review).split()})
+    # inflections (morphy), exceptions, adjective markers, stop words and words WordNet lacks
+    words += ["geese", "better", "ran", "saw", "films", "acting", "good", "best", "happier", "xyzzyq", "the"]
+    up_front = wordnet_synonym_table(table.wordnet, words)
+    assert set(up_front) == set(words)
+    different = [w for w in words if up_front[w] != wordnet_synonyms(table.wordnet, w)]
+    assert not different, different[:10]
+    assert sum(bool(synonyms) for synonyms in up_front.values()) > len(words) / 2
+
+
+def test_eda_corpus_fills_the_table_once_with_every_distinct_word(table):
+    reviews = synthlib.load_rotten_tomatoes().data["text"].iloc[2_000:2_200].tolist()
+    fresh = synthlib.SynonymTable(table.wordnet)
+    result = synthlib.eda_corpus(reviews, np.zeros(len(reviews)), 0.1, 9, 0, synonyms=fresh)
+    distinct = {w for r in reviews for w in synthlib.clean_text(r).split()} - EDA_STOP_WORDS
+    assert fresh.queries == len(fresh) == len(distinct)
+    assert fresh.fill(sorted(distinct)) == 0 and fresh.queries == len(distinct)  # nothing is looked up twice
+    # the same seed gives the same corpus whether the table was filled up front or word by word
+    word_by_word = synthlib.SynonymTable(table.wordnet)
+    for word in sorted(distinct):
+        word_by_word(word)
+    again = synthlib.eda_corpus(reviews, np.zeros(len(reviews)), 0.1, 9, 0, synonyms=word_by_word)
+    assert again.texts == result.texts
+    with pytest.raises(TypeError, match="words must be strings"):
+        fresh.fill(["film", 3])
+
+
+def test_the_up_front_table_falls_back_to_synsets_for_other_readers():
+    from synthlib.part3.text_augmentation import wordnet_synonym_table
+
+    class Lemma:
+        def __init__(self, name):
+            self._name = name
+
+        def name(self):
+            return self._name
+
+    class Synset:
+        def __init__(self, *names):
+            self._lemmas = [Lemma(n) for n in names]
+
+        def lemmas(self):
+            return self._lemmas
+
+    class TinyWordNet:
+        def synsets(self, word):
+            return {"film": [Synset("film", "movie", "motion_picture")], "slow": [Synset("slow", "Dull")]}.get(word, [])
+
+    assert wordnet_synonym_table(TinyWordNet(), ["film", "slow", "xyzzy", "film"]) == {
+        "film": ("movie",), "slow": ("dull",), "xyzzy": ()}
