@@ -62,6 +62,25 @@ def test_empirical_check_rejects_too_little_noise():
     assert not check.passed and check.worst_lower_bound > 1
 
 
+def _randomised_response(keep):
+    """Answer the true bit with probability `keep`, else a fair coin."""
+    def mechanism(bit, rng, size):
+        return np.where(rng.random(size) < keep, bit, rng.integers(0, 2, size))
+    return mechanism
+
+
+def test_empirical_check_bins_a_discrete_mechanism_by_its_outputs():
+    # With quantile bins, two output values would collapse into one bin and every claim would pass.
+    honest = (math.e - 1) / (math.e + 1)  # exactly ε = 1: P[1 | 1] / P[1 | 0] = e
+    leaky = math.e / (1 + math.e)  # the usual mix-up: ratio 1 + 2e
+    passed = synthlib.empirical_privacy_check(_randomised_response(honest), 1, 0, 1.0, n_samples=100_000,
+                                              rng=np.random.default_rng(4))
+    failed = synthlib.empirical_privacy_check(_randomised_response(leaky), 1, 0, 1.0, n_samples=100_000,
+                                              rng=np.random.default_rng(5))
+    assert passed.passed and passed.n_bins == 2 and abs(passed.worst_log_ratio - 1) < 0.05
+    assert not failed.passed and failed.worst_lower_bound > 1.5
+
+
 def test_empirical_check_validates_its_arguments():
     with pytest.raises(ValueError, match="epsilon"):
         synthlib.empirical_privacy_check(_count(1.0), np.ones(2), np.ones(1), 0.0)
