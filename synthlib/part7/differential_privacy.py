@@ -351,6 +351,7 @@ class PateGanResult:
     n_queries: int
     seed: int
     binary: tuple = ()  # PATE-GAN: the 0/1 columns its generator draws as Bernoulli variables
+    mean_vote_gap: float = math.nan  # PATE-GAN: the average |votes "real" − votes "generated"| of its paid queries
 
     def sample(self, n: int, binary_columns=(3, 4, 5, 6)) -> np.ndarray:
         """Draw ``n`` synthetic rows (section 7.1). PATE-GAN's generator draws its 0/1 columns itself; for the
@@ -451,7 +452,7 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
         from tqdm.auto import tqdm
 
         iterations = tqdm(iterations, desc=f"PATE-GAN ε={epsilon:g}", leave=False)
-    done = 0
+    done, gap_total = 0, 0.0
     for step in iterations:
         for _ in range(teacher_steps + (warmup_steps if step == 0 else 0)):  # teachers: own partition (1) against generated rows (0)
             with torch.no_grad():
@@ -476,6 +477,7 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
             if trial.epsilon(delta) > epsilon:
                 break
             accountant = trial
+            gap_total += float(np.abs(counts[:, 0] - counts[:, 1]).sum())
             target = torch.from_numpy(labels.astype(np.float32))[:, None]
             loss = F.binary_cross_entropy_with_logits(student(generated), target)
             opt_s.zero_grad()
@@ -492,7 +494,8 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
             continue
         break
     spent = accountant.epsilon(delta) if accountant.n_queries else 0.0
-    return PateGanResult(generator.eval(), spent, delta, done, accountant.n_queries, seed, binary)
+    mean_gap = gap_total / accountant.n_queries if accountant.n_queries else math.nan
+    return PateGanResult(generator.eval(), spent, delta, done, accountant.n_queries, seed, binary, mean_gap)
 
 
 def train_plain_gan(data, *, iterations: int = 500, batch_size: int = 64, noise_dim: int = 16, hidden: int = 64,
