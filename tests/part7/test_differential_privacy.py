@@ -130,7 +130,10 @@ def test_pate_gan_runs_and_respects_the_budget():
                                      warmup_steps=5, batch_size=16)
     assert result.epsilon <= 1.0
     assert result.sample(10, binary_columns=()).shape == (10, 4)
-    assert 0 <= result.mean_vote_gap <= 20 and result.n_queries > 0  # the votes it paid for, 20 teachers each
+    assert result.n_queries == 0 and math.isnan(result.mean_vote_gap)  # at λ = 0.5, ε = 1 buys no batch of votes
+    paid = synthlib.train_pate_gan(data, epsilon=50.0, n_teachers=20, lam=0.5, max_iterations=5, warmup_steps=5,
+                                   batch_size=16)
+    assert paid.n_queries > 0 and 0 <= paid.mean_vote_gap <= 20  # the votes it paid for, 20 teachers each
     with pytest.raises(ValueError, match="epsilon"):
         synthlib.train_pate_gan(data, epsilon=0)
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
