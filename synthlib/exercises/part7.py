@@ -6,33 +6,89 @@ from . import exercise
 import numpy as np
 
 
-@exercise("7.1.1", summary="the Laplace mechanism's noise scale",
-          solution=lambda: (lambda sensitivity, epsilon: sensitivity / epsilon),
-          mistake=lambda: (lambda sensitivity, epsilon: epsilon / sensitivity))
-def _check_laplace_scale(answer):
+def _keep_probability(epsilon):
+    return (np.exp(epsilon) - 1) / (np.exp(epsilon) + 1)
+
+
+def _reference_coin_response(bit, epsilon, rng, size):
+    """Answer the true bit with probability q = (e^ε − 1)/(e^ε + 1), else a fair coin: exactly ε-DP."""
+    keep = rng.random(size) < _keep_probability(epsilon)
+    return np.where(keep, bit, rng.integers(0, 2, size))
+
+
+def _leaky_coin_response(bit, epsilon, rng, size):  # the usual mix-up with the other randomised response
+    keep = rng.random(size) < np.exp(epsilon) / (1 + np.exp(epsilon))
+    return np.where(keep, bit, rng.integers(0, 2, size))
+
+
+@exercise("7.1.1", summary="randomised response, written and audited",
+          solution=lambda: _reference_coin_response, mistake=lambda: _leaky_coin_response)
+def _check_coin_response(answer):
     if not callable(answer):
-        return "pass your function itself: synthlib.check('7.1.1', laplace_scale)"
-    cases = [(1.0, 1.0), (1.0, 0.5), (2.0, 4.0), (3.0, 0.1)]
-    values = [float(answer(d, e)) for d, e in cases]
-    if all(abs(v - d / e) < 1e-9 * max(1, d / e) for v, (d, e) in zip(values, cases)):
-        return None
-    if all(abs(v - e / d) < 1e-9 for v, (d, e) in zip(values, cases)):
-        return "inverted: less privacy loss (smaller ε) must mean MORE noise, so divide the sensitivity by ε"
-    return "the scale is b = Δ/ε: it grows with the sensitivity and shrinks as ε grows"
+        return "pass your function itself: synthlib.check('7.1.1', coin_response)"
+    n = 200_000
+    for epsilon in (0.5, 1.0, 2.0):
+        rng = np.random.default_rng(int(10 * epsilon))
+        try:
+            yes_if_yes = np.asarray(answer(1, epsilon, rng, n), dtype=float)
+            yes_if_no = np.asarray(answer(0, epsilon, rng, n), dtype=float)
+        except Exception as error:  # noqa: BLE001
+            return f"your function raised {type(error).__name__}: {error}"
+        if yes_if_yes.shape != (n,) or yes_if_no.shape != (n,):
+            return f"return `size` answers: shape ({n},), got {yes_if_yes.shape} and {yes_if_no.shape}"
+        if not (np.isin(yes_if_yes, (0, 1)).all() and np.isin(yes_if_no, (0, 1)).all()):
+            return "every answer must be a bit, 0 or 1"
+        p1, p0 = yes_if_yes.mean(), yes_if_no.mean()
+        if not 0 < p0 < p1 < 1:
+            return (f"at ε = {epsilon:g}, P[answer 1] is {p1:.3f} for a 1 and {p0:.3f} for a 0: the true bit must "
+                    "make answering 1 more likely, but never certain")
+        measured = np.log(p1 / p0)
+        if abs(p1 + p0 - 1) > 0.01:
+            return "the coin must be fair: an untruthful answer is 0 or 1 with probability 1/2 each"
+        if measured > epsilon + 0.05:
+            return (f"at ε = {epsilon:g} your answers leak log(P[1|1]/P[1|0]) = {measured:.2f} > ε. With truthful "
+                    "probability q the ratio is (1 + q)/(1 − q): solve (1 + q)/(1 − q) = e^ε for q")
+        if measured < epsilon - 0.05:
+            return (f"at ε = {epsilon:g} your answers leak only {measured:.2f}: more noise than ε needs, so the "
+                    "survey learns less than it could. Solve (1 + q)/(1 − q) = e^ε for q")
+    return None
 
 
-@exercise("7.1.2", summary="basic composition of ten 0.1-DP queries",
-          solution=lambda: 1.0, mistake=lambda: 0.1)
-def _check_composition(answer):
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return "give the total ε as a number"
-    if abs(value - 1.0) < 1e-9:
-        return None
-    if abs(value - 0.1) < 1e-9:
-        return "each query spends privacy: under basic composition the ε of the queries add up"
-    return "basic composition: k queries that are each ε₀-DP are together (k·ε₀)-DP"
+def _reference_privacy_loss(k, epsilon0, n, rng):
+    answers = 1 + rng.laplace(0.0, 1 / epsilon0, size=(n, k))  # the count is 1 with you, 0 without
+    return epsilon0 * (np.abs(answers) - np.abs(answers - 1)).sum(axis=1)
+
+
+def _privacy_loss_wrong_scale(k, epsilon0, n, rng):  # noise scale ε₀ instead of Δ/ε₀
+    answers = 1 + rng.laplace(0.0, epsilon0, size=(n, k))
+    return epsilon0 * (np.abs(answers) - np.abs(answers - 1)).sum(axis=1)
+
+
+@exercise("7.1.2", summary="composition measured by simulating the privacy loss",
+          solution=lambda: _reference_privacy_loss, mistake=lambda: _privacy_loss_wrong_scale)
+def _check_privacy_loss(answer):
+    if not callable(answer):
+        return "pass your function itself: synthlib.check('7.1.2', privacy_loss)"
+    n = 50_000
+    for k, epsilon0 in ((1, 1.0), (10, 0.1), (100, 0.1)):
+        try:
+            losses = np.asarray(answer(k, epsilon0, n, np.random.default_rng(k)), dtype=float)
+        except Exception as error:  # noqa: BLE001
+            return f"your function raised {type(error).__name__}: {error}"
+        if losses.shape != (n,):
+            return f"return one privacy loss per transcript: shape ({n},), got {losses.shape}"
+        if losses.max() > k * epsilon0 + 1e-9 or losses.min() < -k * epsilon0 - 1e-9:
+            return (f"with k = {k} answers at ε₀ = {epsilon0:g} no loss can exceed k·ε₀ = {k * epsilon0:g} in size: "
+                    "each answer's loss is ε₀(|a − 0| − |a − 1|)")
+        truth = _reference_privacy_loss(k, epsilon0, n, np.random.default_rng(1_000 + k))
+        if losses.mean() < 0 < truth.mean():
+            return "your losses are negative on average: draw the answers from the dataset WITH you (count 1)"
+        if abs(losses.mean() - truth.mean()) > 0.03 * max(1, k * epsilon0) or \
+                abs(losses.std() - truth.std()) > 0.05 * truth.std():
+            return (f"for k = {k}, ε₀ = {epsilon0:g} your losses have mean {losses.mean():.3f} and sd "
+                    f"{losses.std():.3f}; they should be near {truth.mean():.3f} and {truth.std():.3f}. The Laplace "
+                    "mechanism's noise scale is Δ/ε₀ = 1/ε₀, and a transcript's loss is the sum over its k answers")
+    return None
 
 
 _IMAGES = np.arange(2 * 3 * 3).reshape(2, 3, 3)
@@ -42,37 +98,88 @@ def _reference_rotate(images):
     return np.concatenate([np.rot90(images, k, axes=(1, 2)) for k in range(4)]), np.repeat(np.arange(4), len(images))
 
 
-@exercise("7.2.1", summary="the four rotations and their labels",
-          solution=lambda: _reference_rotate,
-          mistake=lambda: (lambda images: (np.concatenate([np.rot90(images, k) for k in range(4)]),
-                                           np.repeat(np.arange(4), len(images)))))
-def _check_rotate(answer):
+def _quadrant_model():
+    """A stand-in for the pretext network: its logits are the ink in the four quadrants, in the order in which
+    np.rot90 moves them (top-left, bottom-left, bottom-right, top-right), so that its confusion matrix is known
+    and not symmetric."""
+    import torch
+
+    class QuadrantModel(torch.nn.Module):
+        def forward(self, x):
+            half = x.shape[-1] // 2
+            quadrants = [x[..., :half, :half], x[..., half:, :half], x[..., half:, half:], x[..., :half, half:]]
+            return torch.stack([q.sum(dim=(1, 2, 3)) for q in quadrants], dim=1)
+
+    return QuadrantModel()
+
+
+def _quadrant_images():
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 40, size=(20, 12, 12)).astype(np.uint8)
+    corners = [(0, 0)] * 12 + [(6, 0)] * 6 + [(0, 6)] * 2  # ink mostly top-left, then bottom-left, top-right
+    for image, (row, col) in zip(images, corners):
+        image[row:row + 6, col:col + 6] += 200
+    return images
+
+
+def _reference_confusion(model, images):
+    import torch
+
+    from ..part7.self_supervised import rotation_dataset
+
+    rotated, angle = rotation_dataset(images)
+    with torch.no_grad():
+        predicted = model(torch.from_numpy(rotated)[:, None]).argmax(1).numpy()
+    matrix = np.zeros((4, 4))
+    np.add.at(matrix, (angle, predicted), 1)
+    return matrix / matrix.sum(axis=1, keepdims=True)
+
+
+@exercise("7.2.1", summary="the pretext network's confusion matrix over the four rotations",
+          solution=lambda: _reference_confusion,
+          mistake=lambda: (lambda model, images: _reference_confusion(model, images).T))
+def _check_confusion(answer):
     if not callable(answer):
-        return "pass your function itself: synthlib.check('7.2.1', rotate_all)"
+        return "pass your function itself: synthlib.check('7.2.1', rotation_confusion)"
+    model, images = _quadrant_model(), _quadrant_images()
     try:
-        rotated, labels = answer(_IMAGES.copy())
+        matrix = np.asarray(answer(model, images.copy()), dtype=float)
     except Exception as error:  # noqa: BLE001
         return f"your function raised {type(error).__name__}: {error}"
-    truth, truth_labels = _reference_rotate(_IMAGES)
-    rotated, labels = np.asarray(rotated), np.asarray(labels)
-    if rotated.shape != truth.shape:
-        return f"expected {truth.shape[0]} images of {truth.shape[1:]}, got shape {rotated.shape}"
-    if not np.array_equal(labels, truth_labels):
-        return "labels must be 0 for every unrotated image, then 1, 2, 3: np.repeat(np.arange(4), len(images))"
-    if not np.array_equal(rotated, truth):
-        return "rotate each image in its own plane: np.rot90(images, k, axes=(1, 2)), k = 0, 1, 2, 3"
-    return None
+    truth = _reference_confusion(model, images)
+    if matrix.shape != (4, 4):
+        return f"return a 4×4 matrix (true angle × predicted angle), got shape {matrix.shape}"
+    if np.allclose(matrix, truth, atol=1e-9):
+        return None
+    if np.allclose(matrix, truth.T, atol=1e-9):
+        return "rows and columns are swapped: row = the true rotation, column = the network's answer"
+    if not np.allclose(matrix.sum(axis=1), 1):
+        return "each row (one true rotation) must sum to 1: divide the counts by the number of images per rotation"
+    return ("rotate every image four times (synthlib.rotation_dataset), let the model predict each rotation's "
+            "label (argmax of its logits), and count true × predicted")
 
 
-@exercise("7.2.2", summary="digits that look the same upside down",
-          solution=lambda: {0, 1, 8}, mistake=lambda: {0, 1, 6, 8, 9})
-def _check_symmetric_digits(answer):
+_AMBIGUOUS = {0, 1, 6, 8, 9}
+
+
+@exercise("7.2.2", summary="digits whose upside-down image is an upright digit",
+          solution=lambda: set(_AMBIGUOUS), mistake=lambda: {0, 1, 8})
+def _check_ambiguous_digits(answer):
     try:
         digits = {int(d) for d in answer}
     except (TypeError, ValueError):
         return "give a set of digits, e.g. {0, 1}"
-    if digits == {0, 1, 8}:
+    if not digits <= set(range(10)):
+        return "digits are 0 to 9"
+    if digits == _AMBIGUOUS:
         return None
-    if {6, 9} & digits:
-        return "a 6 upside down becomes a 9: a different digit, not the same one"
-    return "look for digits with 180-degree symmetry: which ones read the same when the page is turned over?"
+    if digits | {6, 9} == _AMBIGUOUS:
+        return ("the network does not know the class: an upside-down 6 is an upright-looking 9 (and the other "
+                "way round), so for 6s and 9s it cannot tell 0° from 180° either")
+    if digits & {6, 9} == {6, 9} and not {0, 1, 8} <= digits:
+        return "some digits look like themselves when turned over: they are ambiguous too"
+    extra = sorted(digits - _AMBIGUOUS)
+    if extra:
+        return (f"turned by 180°, {', '.join(map(str, extra))} look(s) like no upright digit, so the angle can be "
+                "read from the shape")
+    return "turn each digit over in your head: is the result a digit someone could have written upright?"

@@ -128,7 +128,8 @@ def empirical_privacy_check(mechanism, dataset_a, dataset_b, epsilon: float, *, 
     """Test whether ``mechanism`` on two neighbouring datasets keeps P[A ∈ S] ≤ e^ε P[B ∈ S] + δ (section 7.1).
 
     ``mechanism(dataset, rng, size)`` must return ``size`` scalar releases. Both datasets get ``n_samples``
-    draws; the outputs are binned into ``n_bins`` bins at quantiles of the pooled draws. For each bin S and each
+    draws; the outputs are binned into ``n_bins`` bins at quantiles of the pooled draws (a mechanism with at most
+    ``n_bins`` distinct outputs, such as randomised response, gets one bin per output). For each bin S and each
     direction, a one-sided Clopper-Pearson bound gives a lower bound on P[A ∈ S] and an upper bound on
     P[B ∈ S]; the mechanism is rejected if, for some bin, lower_A > e^ε · upper_B + δ. The 2·n_bins bounds are
     Bonferroni-corrected (each at level α / (2·n_bins) per side, α / (4·n_bins) per bound), so a mechanism that
@@ -149,11 +150,18 @@ def empirical_privacy_check(mechanism, dataset_a, dataset_b, epsilon: float, *, 
     out_b = np.asarray(mechanism(dataset_b, rng, n), dtype=float).ravel()
     if out_a.size != n or out_b.size != n:
         raise ValueError(f"the mechanism must return {n} scalar releases per call, got {out_a.size} and {out_b.size}")
-    edges = np.unique(np.quantile(np.concatenate([out_a, out_b]), np.linspace(0, 1, n_bins + 1)))
-    edges[0], edges[-1] = -np.inf, np.inf
-    count_a = np.histogram(out_a, edges)[0]
-    count_b = np.histogram(out_b, edges)[0]
-    level = alpha / (4 * (len(edges) - 1))  # two bounds per comparison, two directions per bin
+    pooled = np.concatenate([out_a, out_b])
+    values = np.unique(pooled)
+    if len(values) <= n_bins:  # a discrete mechanism (randomised response): every output value is its own bin
+        count_a = np.bincount(np.searchsorted(values, out_a), minlength=len(values))
+        count_b = np.bincount(np.searchsorted(values, out_b), minlength=len(values))
+    else:
+        edges = np.unique(np.quantile(pooled, np.linspace(0, 1, n_bins + 1)))
+        edges[0], edges[-1] = -np.inf, np.inf
+        count_a = np.histogram(out_a, edges)[0]
+        count_b = np.histogram(out_b, edges)[0]
+    used_bins = len(count_a)
+    level = alpha / (4 * used_bins)  # two bounds per comparison, two directions per bin
 
     def lower(k):  # one-sided Clopper-Pearson lower bound on a binomial proportion
         return np.where(k > 0, beta.ppf(level, np.maximum(k, 1), n - k + 1), 0.0)
@@ -172,7 +180,7 @@ def empirical_privacy_check(mechanism, dataset_a, dataset_b, epsilon: float, *, 
         if filled.any():
             worst_ratio = max(worst_ratio, float(np.max(np.log(k1[filled] / k2[filled]))))
     return PrivacyCheck(passed=not violated, epsilon=epsilon, worst_log_ratio=worst_ratio,
-                        worst_lower_bound=worst_bound, n_bins=len(edges) - 1, n_samples=n, alpha=alpha)
+                        worst_lower_bound=worst_bound, n_bins=used_bins, n_samples=n, alpha=alpha)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -343,6 +351,7 @@ class PateGanResult:
     n_queries: int
     seed: int
     binary: tuple = ()  # PATE-GAN: the 0/1 columns its generator draws as Bernoulli variables
+    mean_vote_gap: float = math.nan  # PATE-GAN: the average |votes "real" − votes "generated"| of its paid queries
 
     def sample(self, n: int, binary_columns=(3, 4, 5, 6)) -> np.ndarray:
         """Draw ``n`` synthetic rows (section 7.1). PATE-GAN's generator draws its 0/1 columns itself; for the
@@ -443,7 +452,7 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
         from tqdm.auto import tqdm
 
         iterations = tqdm(iterations, desc=f"PATE-GAN ε={epsilon:g}", leave=False)
-    done = 0
+    done, gap_total = 0, 0.0
     for step in iterations:
         for _ in range(teacher_steps + (warmup_steps if step == 0 else 0)):  # teachers: own partition (1) against generated rows (0)
             with torch.no_grad():
@@ -468,6 +477,7 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
             if trial.epsilon(delta) > epsilon:
                 break
             accountant = trial
+            gap_total += float(np.abs(counts[:, 0] - counts[:, 1]).sum())
             target = torch.from_numpy(labels.astype(np.float32))[:, None]
             loss = F.binary_cross_entropy_with_logits(student(generated), target)
             opt_s.zero_grad()
@@ -484,7 +494,8 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
             continue
         break
     spent = accountant.epsilon(delta) if accountant.n_queries else 0.0
-    return PateGanResult(generator.eval(), spent, delta, done, accountant.n_queries, seed, binary)
+    mean_gap = gap_total / accountant.n_queries if accountant.n_queries else math.nan
+    return PateGanResult(generator.eval(), spent, delta, done, accountant.n_queries, seed, binary, mean_gap)
 
 
 def train_plain_gan(data, *, iterations: int = 500, batch_size: int = 64, noise_dim: int = 16, hidden: int = 64,

@@ -62,6 +62,25 @@ def test_empirical_check_rejects_too_little_noise():
     assert not check.passed and check.worst_lower_bound > 1
 
 
+def _randomised_response(keep):
+    """Answer the true bit with probability `keep`, else a fair coin."""
+    def mechanism(bit, rng, size):
+        return np.where(rng.random(size) < keep, bit, rng.integers(0, 2, size))
+    return mechanism
+
+
+def test_empirical_check_bins_a_discrete_mechanism_by_its_outputs():
+    # With quantile bins, two output values would collapse into one bin and every claim would pass.
+    honest = (math.e - 1) / (math.e + 1)  # exactly ε = 1: P[1 | 1] / P[1 | 0] = e
+    leaky = math.e / (1 + math.e)  # the usual mix-up: ratio 1 + 2e
+    passed = synthlib.empirical_privacy_check(_randomised_response(honest), 1, 0, 1.0, n_samples=100_000,
+                                              rng=np.random.default_rng(4))
+    failed = synthlib.empirical_privacy_check(_randomised_response(leaky), 1, 0, 1.0, n_samples=100_000,
+                                              rng=np.random.default_rng(5))
+    assert passed.passed and passed.n_bins == 2 and abs(passed.worst_log_ratio - 1) < 0.05
+    assert not failed.passed and failed.worst_lower_bound > 1.5
+
+
 def test_empirical_check_validates_its_arguments():
     with pytest.raises(ValueError, match="epsilon"):
         synthlib.empirical_privacy_check(_count(1.0), np.ones(2), np.ones(1), 0.0)
@@ -111,6 +130,10 @@ def test_pate_gan_runs_and_respects_the_budget():
                                      warmup_steps=5, batch_size=16)
     assert result.epsilon <= 1.0
     assert result.sample(10, binary_columns=()).shape == (10, 4)
+    assert result.n_queries == 0 and math.isnan(result.mean_vote_gap)  # at λ = 0.5, ε = 1 buys no batch of votes
+    paid = synthlib.train_pate_gan(data, epsilon=50.0, n_teachers=20, lam=0.5, max_iterations=5, warmup_steps=5,
+                                   batch_size=16)
+    assert paid.n_queries > 0 and 0 <= paid.mean_vote_gap <= 20  # the votes it paid for, 20 teachers each
     with pytest.raises(ValueError, match="epsilon"):
         synthlib.train_pate_gan(data, epsilon=0)
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
