@@ -54,6 +54,9 @@ def execute_section(section: str, out_dir: Path, *, fast: bool, device: str = "a
     # Fixed string hashing: some libraries (Faker's locales) iterate over sets, whose order follows the hash seed.
     os.environ["PYTHONHASHSEED"] = "0"
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    # No progress bars in the stored outputs (the book, nbval's reference, the Colab notebooks): a reader running
+    # the notebook sees them live, a page would show their frozen text. tqdm reads TQDM_* as its defaults.
+    os.environ["TQDM_DISABLE"] = "1"
     with tempfile.TemporaryDirectory() as tmp:
         staged_input = Path(tmp) / f"{info.notebook}.ipynb"
         jupytext.write(source, staged_input)
