@@ -198,17 +198,13 @@ def runtime_table(executed: Path) -> str:
 
 
 def _data_variant(executed_notebook: Path, dataset: str) -> str:
-    """Which variant of a dataset a run used, read from the line `load_dataset` printed in the notebook."""
+    """Which variant of a dataset a run used, as the section's card found it (glued as `dataset_variant_<name>`)."""
     import nbformat
 
-    from synthlib.data import get_dataset
-
-    title = get_dataset(dataset).title
     for cell in nbformat.read(executed_notebook, as_version=4).cells:
         for output in cell.get("outputs", []):
-            for line in output.get("text", "").splitlines():
-                if line.startswith(title + ":"):
-                    return f"{dataset} ({line[len(title) + 1:].split(',')[0].strip()})"
+            if output.get("metadata", {}).get("scrapbook", {}).get("name") == f"dataset_variant_{dataset}":
+                return f"{dataset} ({next(v for k, v in output['data'].items() if k.endswith('text/plain'))})"
     return f"{dataset} (not loaded in this run)"
 
 
