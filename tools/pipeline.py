@@ -102,6 +102,9 @@ def execute_section(section: str, out_dir: Path, *, fast: bool, device: str = "a
     # Fixed string hashing: some libraries (Faker's locales) iterate over sets, whose order follows the hash seed.
     os.environ["PYTHONHASHSEED"] = "0"
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    # No progress bars in the stored outputs (the book, nbval's reference, the Colab notebooks): a reader running
+    # the notebook sees them live, a page would show their frozen text. tqdm reads TQDM_* as its defaults.
+    os.environ["TQDM_DISABLE"] = "1"
     with tempfile.TemporaryDirectory() as tmp:
         staged_input = Path(tmp) / f"{info.notebook}.ipynb"
         jupytext.write(source, staged_input)
@@ -295,17 +298,13 @@ def runtime_table(executed: Path) -> str:
 
 
 def _data_variant(executed_notebook: Path, dataset: str) -> str:
-    """Which variant of a dataset a run used, read from the line `load_dataset` printed in the notebook."""
+    """Which variant of a dataset a run used, as the section's card found it (glued as `dataset_variant_<name>`)."""
     import nbformat
 
-    from synthlib.book.datasets import get_dataset
-
-    title = get_dataset(dataset).title
     for cell in nbformat.read(executed_notebook, as_version=4).cells:
         for output in cell.get("outputs", []):
-            for line in output.get("text", "").splitlines():
-                if line.startswith(title + ":"):
-                    return f"{dataset} ({line[len(title) + 1:].split(',')[0].strip()})"
+            if output.get("metadata", {}).get("scrapbook", {}).get("name") == f"dataset_variant_{dataset}":
+                return f"{dataset} ({next(v for k, v in output['data'].items() if k.endswith('text/plain'))})"
     return f"{dataset} (not loaded in this run)"
 
 

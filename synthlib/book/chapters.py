@@ -161,6 +161,7 @@ class ChapterRun:
     seed: int
     rng: np.random.Generator
     timer: Timer = field(default_factory=Timer)
+    data_sources: dict[str, str] = field(default_factory=dict)  # dataset name -> which data this run uses
 
     def pick(self, fast_value, default_value):
         """``fast_value`` in fast mode (tests), ``default_value`` otherwise: one place for every size."""
@@ -187,7 +188,9 @@ class ChapterRun:
     def _data_line(self) -> str:
         from .datasets import get_dataset
 
-        titles = [f"{get_dataset(name).title} (`{name}` in the dataset registry)" for name in self.info.datasets]
+        titles = [f"{get_dataset(name).title} (`{name}` in the dataset registry)"
+                  + (f" — this run: {self.data_sources[name]}" if name in self.data_sources else "")
+                  for name in self.info.datasets]
         return "; ".join(titles) or "generated in the section itself; no external data"
 
     def finish(self) -> float:
@@ -223,8 +226,25 @@ def start_chapter(section: str, *, fast: bool = False, device: str = "auto", see
     except ImportError:
         return run
     if get_ipython() is not None:
+        _find_data(run)
         display(Markdown(run.card()))
     return run
+
+
+def _find_data(run: ChapterRun) -> None:
+    """Find the section's datasets before the card is shown, so that the card, once, says which data this run uses
+    (and why the offline copy, where it is used); ``load_dataset`` then loads them without repeating it."""
+    from . import data
+
+    for name in run.info.datasets:
+        try:
+            source = data.find_source(name)
+        except data.DataUnavailable as error:  # load_dataset raises it again where the data are needed
+            run.data_sources[name] = f"not available ({error})"
+            continue
+        data.CHAPTER_SOURCES[name] = source
+        run.data_sources[name] = source.statement(data.get_dataset(name))
+        glue(f"dataset_variant_{name}", "full dataset" if source.is_full else "offline subset")
 
 
 def _silence_progress_warning() -> None:

