@@ -133,7 +133,7 @@ def student_notebook(section: str, notebooks: Path | None = None):
     try:
         import jupytext
     except ImportError as error:
-        raise ImportError("synthlib.assign needs jupytext: pip install jupytext") from error
+        raise ImportError("python -m synthlib assign needs jupytext: pip install jupytext") from error
     notebook = jupytext.read(chapter_source(section, notebooks))
     solutions = replace_solutions(notebook, stubs=True)
     notebook.metadata["synthlib"] = {"section": section, "edition": "student"}

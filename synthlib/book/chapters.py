@@ -234,16 +234,16 @@ def start_chapter(section: str, *, fast: bool = False, device: str = "auto", see
 def _find_data(run: ChapterRun) -> None:
     """Find the section's datasets before the card is shown, so that the card, once, says which data this run uses
     (and why the offline copy, where it is used); ``load_dataset`` then loads them without repeating it."""
-    from . import data
+    from . import datasets
 
     for name in run.info.datasets:
         try:
-            source = data.find_source(name)
-        except data.DataUnavailable as error:  # load_dataset raises it again where the data are needed
+            source = datasets.find_source(name)
+        except datasets.DataUnavailable as error:  # load_dataset raises it again where the data are needed
             run.data_sources[name] = f"not available ({error})"
             continue
-        data.CHAPTER_SOURCES[name] = source
-        run.data_sources[name] = source.statement(data.get_dataset(name))
+        datasets.CHAPTER_SOURCES[name] = source
+        run.data_sources[name] = source.statement(datasets.get_dataset(name))
         glue(f"dataset_variant_{name}", "full dataset" if source.is_full else "offline subset")
 
 

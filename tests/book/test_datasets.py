@@ -125,7 +125,7 @@ def test_text_image_and_digit_datasets_have_their_documented_shapes():
 
 def test_a_chapter_card_states_the_data_once(monkeypatch, capsys):
     """start_chapter finds a section's data for its card; load_dataset then loads them without a notice per cell."""
-    from synthlib.chapters import ChapterRun, chapter_info
+    from synthlib.book.chapters import ChapterRun, chapter_info
 
     def no_network(self, folder):
         raise OSError("Name or service not known")
