@@ -1,6 +1,7 @@
 """The self-checks of part 4's exercises (sections 4.1 and 4.2), registered with :func:`synthlib.exercises.exercise`.
 
-Each check runs the answer on fixed inputs whose result is known; none takes longer than a fraction of a second.
+Each check runs the answer on small fixed inputs (scikit-learn's bundled 8×8 digits, enlarged to 28×28, so that no
+check needs a download) and compares with a reference or with what must hold; each takes a fraction of a second.
 """
 from __future__ import annotations
 
@@ -10,122 +11,225 @@ import numpy as np
 
 from . import exercise
 
+
+def _fixed_digits(n: int = 32) -> np.ndarray:
+    """n handwritten digits as an n×28×28 float32 array in [0, 1]: scikit-learn's bundled 8×8 digits, each pixel
+    enlarged to 3×3, padded to 28×28."""
+    from sklearn.datasets import load_digits
+
+    small = load_digits().images[:n] / 16.0
+    return np.pad(np.kron(small, np.ones((3, 3))), ((0, 0), (2, 2), (2, 2))).astype(np.float32)
+
+
 # ---------------------------------------------------------------------------------------------------------------
-# 4.1 Variational autoencoders
+# 4.1.1 The importance-weighted bound
 
 
-def _kl_reference(mu, logvar):
-    return 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum(dim=1)
+def _check_vae(latent_dim: int = 2):
+    """A seeded VAE whose posterior approximation is deliberately poor (q(z|x) ≈ N(0, e I), wider than the prior),
+    so that 50 importance samples tighten the bound by about 10 nats over the ELBO."""
+    import torch
+
+    from ..part4.networks import VAE
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        vae = VAE(latent_dim).eval()
+    with torch.no_grad():
+        last = vae.encoder[-1]
+        last.weight.mul_(0.1)
+        last.bias[:latent_dim] = 0.0
+        last.bias[latent_dim:] = 1.0  # log σ² ≈ 1
+        vae.decoder[0].weight.mul_(2.0)  # pixels that depend strongly on z
+    return vae
 
 
-@exercise("4.1.1", summary="the KL divergence of a diagonal Gaussian from N(0, I)",
-          solution=lambda: _kl_reference,
-          mistake=lambda: (lambda mu, logvar: 0.5 * (mu.pow(2) + logvar - 1 - logvar.exp()).sum(dim=1)))
-def _check_kl(answer):
+def _log_weights(vae, x, k):
+    """log p(x|z) + log p(z) − log q(z|x) for k draws z ~ q(z|x) per digit: a k×N tensor."""
+    import torch
+    from torch.distributions import Normal
+    from torch.nn import functional as F
+
+    mu, logvar = vae.encode(x)
+    q = Normal(mu, torch.exp(0.5 * logvar))
+    z = q.sample((k,))  # k × N × d
+    logits = vae.decode(z.flatten(0, 1)).view(k, len(x), -1)
+    log_px_z = -F.binary_cross_entropy_with_logits(logits, x.flatten(1).expand(k, -1, -1), reduction="none").sum(-1)
+    return log_px_z + Normal(0.0, 1.0).log_prob(z).sum(-1) - q.log_prob(z).sum(-1)
+
+
+def _importance_bound_reference(vae, x, k):
+    import torch
+
+    with torch.no_grad():
+        return torch.logsumexp(_log_weights(vae, x, k), dim=0) - math.log(k)
+
+
+def _importance_bound_mistake(vae, x, k):  # averages the log-weights: the ELBO again, whatever k
+    import torch
+
+    with torch.no_grad():
+        return _log_weights(vae, x, k).mean(dim=0)
+
+
+_BOUND_REPEATS, _BOUND_K = 20, 50  # each of the 4 test digits 20 times; k = 50 importance samples
+
+
+def _bound_mean(function, vae, x, k: int, seed: int) -> tuple[float, float]:
+    """Mean and standard error of ``function``'s bound over the repeated digits, drawn under a fixed seed."""
+    import torch
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        values = torch.as_tensor(function(vae, x, k)).detach().double().flatten()
+    if values.numel() != len(x):
+        raise ValueError(f"return one bound per digit: {len(x)} values for {len(x)} digits, not {values.numel()}")
+    values = values.view(_BOUND_REPEATS, -1).mean(dim=1)  # the mean over the 4 digits, once per repeat
+    return values.mean().item(), values.std().item() / math.sqrt(_BOUND_REPEATS)
+
+
+@exercise("4.1.1", summary="the importance-weighted bound on log p(x), tighter than the ELBO as k grows",
+          solution=lambda: _importance_bound_reference, mistake=lambda: _importance_bound_mistake)
+def _check_importance_bound(answer):
     import torch
 
     if not callable(answer):
-        return "pass your function itself: synthlib.check('4.1.1', kl)"
-    mu = torch.tensor([[0.0, 0.0], [1.0, -2.0], [0.5, 0.0]])
-    logvar = torch.tensor([[0.0, 0.0], [0.0, 0.0], [math.log(4.0), math.log(0.25)]])
-    value = torch.as_tensor(answer(mu.clone(), logvar.clone()), dtype=torch.float32)
-    truth = _kl_reference(mu, logvar)
-    if value.shape != truth.shape:
-        return f"return one KL value per row (shape {tuple(truth.shape)}); sum over the latent dimensions only"
-    if torch.allclose(value, truth, atol=1e-5):
+        return "pass your function itself: synthlib.check('4.1.1', importance_bound)"
+    vae = _check_vae()
+    x = torch.from_numpy(_fixed_digits(4)).unsqueeze(1).repeat(_BOUND_REPEATS, 1, 1, 1)
+    (elbo, elbo_se), (bound, bound_se) = (_bound_mean(answer, vae, x, k, seed=1) for k in (1, _BOUND_K))
+    (elbo_truth, elbo_truth_se), (truth, truth_se) = (_bound_mean(_importance_bound_reference, vae, x, k, seed=2)
+                                                      for k in (1, _BOUND_K))
+    if not (math.isfinite(elbo) and math.isfinite(bound)):
+        return "the bound is not finite: take the log of a mean of exponentials with torch.logsumexp"
+    if abs(elbo - elbo_truth) > 4 * math.hypot(elbo_se, elbo_truth_se) + 0.05:
+        return (f"with k = 1 the bound is a one-sample ELBO, log p(x|z) + log p(z) − log q(z|x), which averages "
+                f"{elbo_truth:.1f} nats on the test digits; yours averages {elbo:.1f}. Sum the log-densities over "
+                "the latent dimensions, with σ = exp(logvar / 2)")
+    tolerance = 4 * math.hypot(bound_se, truth_se) + 0.05
+    if abs(bound - truth) <= tolerance:
         return None
-    if torch.allclose(value, 2 * truth, atol=1e-5):
-        return "you are missing the factor ½ in front of the sum"
-    if abs(value[0].item()) > 1e-6:
-        return "q = N(0, I) is the prior itself, so its KL must be 0: check the constant −1 in each term"
-    return ("per latent dimension the KL is ½(μ² + σ² − 1 − log σ²), with σ² = exp(logvar) and log σ² = logvar; "
-            f"on the test rows the answer is {[round(v, 4) for v in truth.tolist()]}, you returned "
-            f"{[round(v, 4) for v in value.tolist()]}")
+    if abs(bound - elbo) <= 4 * math.hypot(bound_se, elbo_se) + 0.05:
+        return (f"with k = {_BOUND_K} your bound is no higher than with k = 1: averaging the log-weights gives the "
+                "ELBO again. Average the weights themselves: logsumexp over the k samples, minus log k")
+    if abs(bound - math.log(_BOUND_K) - truth) <= tolerance:
+        return "your bound is log k too high: the mean of k weights is their sum divided by k (subtract log k)"
+    return (f"with k = {_BOUND_K} the bound averages {truth:.1f} nats on the test digits, yours {bound:.1f}: "
+            "the log of the mean, over k draws z ~ q(z|x), of p(x|z) p(z) / q(z|x)")
 
 
-def _reparameterise_reference(mu, logvar):
+# ---------------------------------------------------------------------------------------------------------------
+# 4.1.2 A β-VAE
+
+
+def _train_vae_reference(images, beta, steps, seed=0):
     import torch
 
-    return mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+    from ..part4.digits import as_digit_batch, batch_indices
+    from ..part4.vae import make_vae, vae_loss
+
+    torch.manual_seed(seed)
+    vae = make_vae(16)
+    optimiser = torch.optim.Adam(vae.parameters(), lr=1e-3)
+    digits = as_digit_batch(images)
+    for batch in batch_indices(len(digits), 128, steps, torch.Generator().manual_seed(seed)):
+        x = digits[batch]
+        logits, mu, logvar = vae(x)
+        reconstruction, kl = vae_loss(logits, x, mu, logvar)
+        loss = reconstruction + beta * kl
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+    return vae.eval()
 
 
-@exercise("4.1.2", summary="the reparameterisation trick",
-          solution=lambda: _reparameterise_reference,
-          mistake=lambda: _reparameterise_mistake)
-def _check_reparameterise(answer):
+def _train_vae_mistake(images, beta, steps, seed=0):  # puts β on the reconstruction term instead
+    return _train_vae_reference(images, 1 / beta, steps, seed)  # β·rec + KL has the minimiser of rec + KL/β
+
+
+def _kl_after_training(answer, beta: float, images) -> float:
     import torch
 
+    from ..part4.vae import vae_elbo
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        vae = answer(images.copy(), beta, 20)
+        if not (hasattr(vae, "encode") and hasattr(vae, "decode") and hasattr(vae, "parameters")):
+            raise TypeError("return the trained VAE itself (a module with encode and decode)")
+        return vae_elbo(vae, images)["KL"]
+
+
+@exercise("4.1.2", summary="a β-VAE: the KL term weighted by β; the information in the code falls as β grows",
+          solution=lambda: _train_vae_reference, mistake=lambda: _train_vae_mistake)
+def _check_train_vae(answer):
     if not callable(answer):
-        return "pass your function itself: synthlib.check('4.1.2', reparameterise)"
-    torch.manual_seed(0)
-    mu = torch.full((50_000, 2), 3.0, requires_grad=True)
-    logvar = torch.full((50_000, 2), math.log(4.0), requires_grad=True)  # σ = 2
-    z = answer(mu, logvar)
-    if not isinstance(z, torch.Tensor) or z.shape != mu.shape:
-        return "return a tensor z with the shape of mu: one sample per row"
-    if not z.requires_grad:
-        return "no gradient reaches mu and logvar: build z as mu + sigma * eps with eps drawn separately"
-    mean, std = z.mean().item(), z.std().item()
-    if abs(mean - 3) > 0.05:
-        return f"with mu = 3 the samples should average 3, yours average {mean:.2f}"
-    if abs(std - 4) < 0.1:
-        return "your samples have standard deviation 4 = σ²: logvar is log σ², so σ = exp(logvar / 2)"
-    if abs(std - 2) > 0.05:
-        return f"with logvar = log 4 the samples should have standard deviation 2, yours have {std:.2f}"
-    z.sum().backward()
-    if mu.grad is None or logvar.grad is None or logvar.grad.abs().sum() == 0:
-        return "the gradient must reach both mu and logvar"
-    return None
-
-
-def _reparameterise_mistake(mu, logvar):  # uses the variance where the standard deviation belongs
-    import torch
-
-    return mu + torch.exp(logvar) * torch.randn_like(mu)
+        return "pass your function itself: synthlib.check('4.1.2', train_vae)"
+    images = _fixed_digits(32)
+    low, high = (_kl_after_training(answer, beta, images) for beta in (0.1, 10.0))
+    # The reference, 20 steps on these 32 digits: about 1 nat of KL at β = 0.1, a few hundredths at β = 10.
+    if low > 0.3 and high < low / 4:
+        return None
+    if high > 0.3 and low < high / 4:
+        return "your KL grows with β: β weights the KL term (reconstruction + β·KL), not the reconstruction"
+    if low <= 0.3 and high <= 0.3:
+        return (f"after 20 steps with β = 0.1 the code should carry some information (a KL above 0.3 nats), yours "
+                f"{low:.2f}: train with Adam (lr = 1e-3) on reconstruction + β·KL for `steps` batches")
+    return (f"the KL hardly depends on β ({low:.2f} nats at β = 0.1, {high:.2f} at β = 10): multiply the KL term "
+            "of the loss by β")
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # 4.2 Generative adversarial networks
 
 
-def _non_saturating_reference(fake_logits):
-    from torch.nn import functional as F
+def _split_and_fit(real, fake, seed):
+    from sklearn.linear_model import LogisticRegression
 
-    return F.softplus(-fake_logits).mean()
+    x = np.concatenate([np.reshape(real, (len(real), -1)), np.reshape(fake, (len(fake), -1))])
+    y = np.r_[np.ones(len(real)), np.zeros(len(fake))]
+    order = np.random.default_rng(seed).permutation(len(x))
+    fit, held_out = order[: len(x) // 2], order[len(x) // 2:]
+    return LogisticRegression(max_iter=500).fit(x[fit], y[fit]), x, y, held_out
 
 
-@exercise("4.2.1", summary="the non-saturating generator loss",
-          solution=lambda: _non_saturating_reference,
-          mistake=lambda: _saturating_mistake)
-def _check_generator_loss(answer):
-    import torch
+def _detection_reference(real, fake, seed=0):
+    model, x, y, held_out = _split_and_fit(real, fake, seed)
+    return model.score(x[held_out], y[held_out])
 
+
+def _detection_mistake(real, fake, seed=0):  # scores the classifier on the images it was fitted on
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.concatenate([np.reshape(real, (len(real), -1)), np.reshape(fake, (len(fake), -1))])
+    y = np.r_[np.ones(len(real)), np.zeros(len(fake))]
+    return LogisticRegression(max_iter=500).fit(x, y).score(x, y)
+
+
+@exercise("4.2.1", summary="a classifier two-sample test: the held-out accuracy of telling generated from real digits",
+          solution=lambda: _detection_reference, mistake=lambda: _detection_mistake)
+def _check_detection_accuracy(answer):
     if not callable(answer):
-        return "pass your function itself: synthlib.check('4.2.1', generator_loss)"
-    logits = torch.tensor([-30.0, -4.0, 0.0, 2.0], requires_grad=True)
-    value = answer(logits)
-    if not isinstance(value, torch.Tensor) or value.numel() != 1:
-        return "return a single number (a 0-d tensor): the loss averaged over the batch"
-    truth = _non_saturating_reference(logits.detach())
-    if not torch.isfinite(value):
-        return "the loss is not finite at logit −30: compute −log sigmoid(l) stably, e.g. F.softplus(-l)"
-    if torch.isclose(value.detach(), -truth, atol=1e-4) or torch.isclose(
-            value.detach(), torch.log1p(-torch.sigmoid(logits.detach())).mean(), atol=1e-4):
-        return ("that is the saturating loss log(1 − D(G(z))): its gradient vanishes when D rejects the fakes. "
-                "Minimise −log D(G(z)) instead")
-    if not torch.isclose(value.detach(), truth, atol=1e-4):
-        return (f"on logits [−30, −4, 0, 2] the loss −mean log D(G(z)) is {truth.item():.4f}; "
-                f"yours is {value.item():.4f}")
-    value.backward()
-    if logits.grad is None or logits.grad[0].abs() < 0.2:
-        return "the gradient at a rejected fake (logit −30) must stay large: that is the point of this loss"
+        return "pass your function itself: synthlib.check('4.2.1', detection_accuracy)"
+    # 240 digits with a little pixel noise: 784 free features, so that a classifier can memorise its fitting half
+    digits = np.clip(_fixed_digits(240) + np.random.default_rng(0).uniform(0, 0.1, (240, 28, 28)), 0, 1)
+    same = float(answer(digits[:120].copy(), digits[120:].copy()))  # two samples of the same kind of digits
+    grey = float(answer(digits[:120].copy(), (0.3 + 0.7 * digits[120:]).copy()))  # on a grey background
+    if not (0 <= same <= 1 and 0 <= grey <= 1):
+        return "return an accuracy: the share of held-out images classified correctly, between 0 and 1"
+    if same > 0.7:
+        return (f"two samples of the same digits get {same:.0%}: that is the accuracy on the images the classifier "
+                "was fitted on. Fit on one half of the images, score on the other half")
+    if same < 0.3:
+        return f"two samples of the same digits should give about 50%, yours {same:.0%}"
+    if grey < 0.95:
+        return (f"digits on a grey background are trivial to tell apart, yet yours scores {grey:.0%}: label the "
+                "real images 1 and the generated ones 0, and return the accuracy on the held-out half")
     return None
 
 
-def _saturating_mistake(logits):  # the minimax game's own generator objective, log(1 − D(G(z)))
-    import torch
-
-    return torch.log1p(-torch.sigmoid(logits)).mean()
+# ---------------------------------------------------------------------------------------------------------------
+# 4.2.2 The class entropy
 
 
 _HISTOGRAMS = [np.arange(1000) % 10, np.full(300, 7), np.repeat([1, 7, 9], [500, 300, 200])]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["SampleQuality", "as_digit_batch", "batch_indices", "class_entropy", "classify_digits", "digit_mosaic",
-           "digit_features", "frechet_distance", "quality_table", "sample_quality", "train_digit_classifier"]
+           "digit_features", "frechet_distance", "grey_share", "quality_table", "sample_quality", "train_digit_classifier"]
 
 IMAGE_SIZE = 28
 #: Bump when the classifier's architecture or training changes, so that cached weights are not reused.
@@ -283,6 +283,19 @@ def _quality(images, classifier, reference_features, threshold: float) -> Sample
                          class_entropy=class_entropy(predicted),
                          frechet_distance=frechet_distance(features, reference_features),
                          class_shares=tuple(float(s) for s in shares))
+
+
+def grey_share(images, *, ink: float = 0.1) -> float:
+    """Sections 4.1, 4.2: the share of inked pixels (above ``ink``) that are mid-grey (between 0.25 and 0.75).
+
+    A measure of blur: a sharp stroke is mostly black with a thin grey edge, a blurred one mostly grey.
+    ``images`` are N×28×28 (or N×1×28×28) values in [0, 1], or uint8 digits.
+    """
+    pixels = as_digit_batch(images).numpy()
+    inked = pixels > ink
+    if not inked.any():
+        raise ValueError(f"no pixel of the images is above ink = {ink}: nothing is drawn")
+    return float(((pixels > 0.25) & (pixels < 0.75) & inked).sum() / inked.sum())
 
 
 def digit_mosaic(images, ncols: int = 10, pad: int = 1) -> np.ndarray:

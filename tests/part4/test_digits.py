@@ -113,3 +113,14 @@ def test_classifier_is_cached_and_leaves_the_random_state_alone(tmp_path, monkey
     with pytest.raises(ValueError, match="labels must be 64 integers"):
         synthlib.train_digit_classifier(images, labels[:10], steps=3, progress=False)
 
+
+
+def test_grey_share_measures_blur():
+    sharp = np.zeros((2, 28, 28))
+    sharp[:, 10:18, 12:16] = 1.0  # solid black strokes
+    assert synthlib.grey_share(sharp) == 0
+    blurred = sharp * 0.5  # the same strokes, all mid-grey
+    assert synthlib.grey_share(blurred) == 1
+    assert synthlib.grey_share((sharp * 255).astype(np.uint8)) == 0
+    with pytest.raises(ValueError, match="nothing is drawn"):
+        synthlib.grey_share(np.zeros((1, 28, 28)))

@@ -62,4 +62,29 @@ def test_vae_elbo_is_minus_the_sum_of_its_terms():
     result = synthlib.vae_elbo(synthlib.make_vae(3), np.random.default_rng(0).uniform(size=(10, 28, 28)))
     assert result["ELBO"] == pytest.approx(-(result["reconstruction"] + result["KL"]))
     assert result["KL"] >= 0 and result["reconstruction"] > 0
+    assert 0 < result["standard error"] < 1e3
+
+
+def test_vae_elbo_standard_error_is_the_spread_of_the_digits_elbos():
+    images = np.random.default_rng(1).uniform(size=(40, 28, 28))
+    vae = synthlib.make_vae(3)
+    with torch.no_grad():  # σ = e^-15: z = μ, so that every digit's ELBO is deterministic
+        vae.encoder[-1].weight[3:] = 0
+        vae.encoder[-1].bias[3:] = -30
+    whole = synthlib.vae_elbo(vae, images)
+    one_by_one = [synthlib.vae_elbo(vae, images[i:i + 1], batch_size=1)["ELBO"] for i in range(40)]
+    assert whole["ELBO"] == pytest.approx(np.mean(one_by_one), rel=1e-5)
+    assert whole["standard error"] == pytest.approx(np.std(one_by_one, ddof=1) / np.sqrt(40), rel=1e-4)
+
+
+def test_exercise_checks_reject_more_mistakes():
+    """4.1.1 and 4.1.2 recognise further typical mistakes and say which."""
+    import math
+
+    from synthlib.exercises.part4 import _importance_bound_reference, _train_vae_reference
+
+    too_high = synthlib.check("4.1.1", lambda vae, x, k: _importance_bound_reference(vae, x, k) + math.log(k))
+    assert not too_high and "log k too high" in too_high.message
+    ignores_beta = synthlib.check("4.1.2", lambda images, beta, steps: _train_vae_reference(images, 1.0, steps))
+    assert not ignores_beta and "hardly depends on β" in ignores_beta.message
 
