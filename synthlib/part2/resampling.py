@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..common.arguments import as_rng, as_sample, check_count, check_probability, check_memory
+from ..common.arguments import as_rng, as_sample, check_count, check_probability, check_memory, check_real
 
 __all__ = ["ConfidenceInterval", "bootstrap", "percentile_ci", "bootstrap_ci", "ci_coverage"]
 
@@ -109,6 +109,7 @@ def ci_coverage(draw_sample: Callable[[np.random.Generator], np.ndarray], true_v
     if not callable(draw_sample):
         raise TypeError("draw_sample must be a function taking a numpy Generator and returning a sample")
     level = check_probability(level, "level")
+    true_value = check_real(true_value, "true_value")
     n_trials = check_count(n_trials, "n_trials", minimum=1)
     rng = as_rng(rng)
     trials = range(n_trials)

@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..common.arguments import as_rng, check_count, check_probability
+from ..common.arguments import as_rng, check_count, check_probability, check_memory
 
 __all__ = [
     "EDA_STOP_WORDS", "EDA_OPERATIONS", "EDA_PAPER_SETTINGS", "eda_parameters",
@@ -596,6 +596,9 @@ def eda_corpus(sentences: Sequence[str], labels, alpha: float = 0.1, n_aug: int 
     rng = as_rng(rng)
     lookup = _lookup(synonyms)
     corpus = lookup._synonym_index() if isinstance(lookup, SynonymTable) else _SynonymIndex(lookup)
+    longest_words = max(len(sentence.split()) for sentence in sentences if isinstance(sentence, str)) \
+        if any(isinstance(sentence, str) for sentence in sentences) else 0
+    check_memory("n_aug", n_aug, 3 * 8 * len(sentences) * (n_aug + 1) * (2 * longest_words + 2))  # padded token rows
     tokens, lengths = corpus.encode(sentences)
     n_sentences = len(sentences)
 

@@ -399,3 +399,8 @@ def test_synonyms_as_lists_tuples_or_functions_are_used_as_before():
     as_tuple = synthlib.eda("a great movie indeed", rng=0, synonyms={"movie": ("film", "flick")})
     assert as_list == as_tuple and any("film" in s or "flick" in s for s in as_list)
     assert all(len(word) > 1 for sentence in as_list for word in sentence.split() if word != "a")
+
+
+def test_a_huge_n_aug_is_refused_before_allocating():
+    with pytest.raises(ValueError, match=r"n_aug=1,000,000,000,000 would need about"):
+        synthlib.eda_corpus(["a great movie"], [0], n_aug=10**12, synonyms={})
