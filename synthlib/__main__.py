@@ -9,7 +9,25 @@ commands:
   offline prepare|list|...   the offline copies of the datasets (python -m synthlib offline --help)"""
 
 
+#: Errors that come from what the user typed or from their files (unknown section or dataset, an existing output
+#: file, an unwritable folder, no network and no offline copy): one line and exit status 1, not a traceback. Anything else is a bug and shows one.
+USER_ERRORS = (KeyError, ValueError, OSError, ImportError)
+
+
 def main(argv: list[str]) -> int:
+    try:
+        return _run(argv)
+    except Exception as error:
+        data_unavailable = getattr(sys.modules.get("synthlib.book.datasets"), "DataUnavailable", ())
+        if not isinstance(error, USER_ERRORS) and not (data_unavailable and isinstance(error, data_unavailable)):
+            raise
+        message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
+        command = f" {argv[0]}" if argv else ""
+        print(f"python -m synthlib{command}: error: {' '.join(str(message).split())}", file=sys.stderr)
+        return 1
+
+
+def _run(argv: list[str]) -> int:
     if not argv or argv[0] in ("-h", "--help"):
         print(USAGE)
         return 0 if argv else 2

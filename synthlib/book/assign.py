@@ -140,18 +140,37 @@ def student_notebook(section: str, notebooks: Path | None = None):
     return notebook, solutions
 
 
-def write_assignment(section: str, out: Path, notebooks: Path | None = None) -> Path:
-    """Write ``<out>/<notebook>.ipynb``, the student notebook of ``section``; returns its path."""
+def write_assignment(section: str, out: Path, notebooks: Path | None = None, *, force: bool = False) -> Path:
+    """Write ``<out>/<notebook>.ipynb``, the student notebook of ``section``; returns its path.
+
+    An existing notebook there may hold a student's work: it is replaced only with ``force=True``. The new notebook
+    is written beside it first and then moved into place, so that a failed write never leaves half a notebook.
+    """
     import nbformat
 
     from .chapters import chapter_info
 
+    out = Path(out)
+    path = out / f"{chapter_info(section).notebook}.ipynb"
+    if path.exists() and not force:
+        raise FileExistsError(f"{path} already exists (it may hold a student's work); "
+                              "choose another --out folder, or pass --force to replace it")
     notebook, solutions = student_notebook(section, notebooks)
     if not solutions:
         raise ValueError(f"section {section} has no gated solutions to turn into exercises")
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"{chapter_info(section).notebook}.ipynb"
-    nbformat.write(notebook, path)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise NotADirectoryError(f"--out {out} exists and is not a folder") from None
+    except OSError as error:
+        raise OSError(f"cannot create the folder --out {out}: {error.strerror or error}") from None
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        nbformat.write(notebook, partial)
+        partial.replace(path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise OSError(f"cannot write {path}: {error.strerror or error}") from None
     return path
 
 
@@ -160,11 +179,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("section", help="the section id, e.g. 2.2")
     parser.add_argument("--out", type=Path, required=True, help="folder for the student notebook")
     parser.add_argument("--notebooks", type=Path, help="the course's notebooks/ folder (default: beside synthlib)")
+    parser.add_argument("--force", action="store_true", help="replace a student notebook already in --out")
     args = parser.parse_args(argv)
-    path = write_assignment(args.section, args.out, args.notebooks)
+    path = write_assignment(args.section, args.out, args.notebooks, force=args.force)
     print(f"Student notebook for section {args.section}: {path}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from synthlib.__main__ import main as command_line
+
+    sys.exit(command_line(["assign", *sys.argv[1:]]))

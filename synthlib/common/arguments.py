@@ -23,15 +23,73 @@ def as_sample(data, name: str = "data", *, ndim: int | None = 1) -> np.ndarray:
     return array
 
 
-def check_count(value, name: str, *, minimum: int = 0) -> int:
-    """An integer count such as a sample size; negative (or below ``minimum``) is an error."""
+def check_count(value, name: str, *, minimum: int = 0, maximum: int | None = None) -> int:
+    """An integer count such as a sample size; negative (or below ``minimum``, or above ``maximum``) is an error."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {value!r}")
     if value < minimum:
         if minimum == 0:
             raise ValueError(f"{name} must be non-negative, got {value}")
         raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum}, got {value}")
     return int(value)
+
+
+#: The most memory (bytes) one call may ask for before it is refused: far above what any chapter needs, far below
+#: what freezes a laptop. Sizes such as ``n_resamples=10**12`` are refused before anything is allocated.
+MEMORY_LIMIT_BYTES = 4 * 2**30
+
+
+def _bytes(n: float) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n < 1024 or unit == "PiB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return f"{n} bytes"  # pragma: no cover
+
+
+def check_memory(name: str, value, n_bytes: float, *, limit: float | None = None) -> None:
+    """Refuse a size parameter (``name`` = ``value``) whose call would need about ``n_bytes`` of memory, before
+    allocating anything; the message names the parameter, its value and the estimate."""
+    limit = MEMORY_LIMIT_BYTES if limit is None else limit
+    if n_bytes > limit:
+        raise ValueError(f"{name}={value:,} would need about {_bytes(float(n_bytes))} of memory (the limit is "
+                         f"{_bytes(float(limit))}); choose a smaller {name}")
+
+
+def check_real(value, name: str, *, minimum: float | None = None, maximum: float | None = None) -> float:
+    """A finite real number, within [minimum, maximum] where given; NaN, inf and non-numbers are refused."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        low = "-inf" if minimum is None else f"{minimum:g}"
+        high = "inf" if maximum is None else f"{maximum:g}"
+        raise ValueError(f"{name} must lie in [{low}, {high}], got {value}")
+    return float(value)
+
+
+def as_labels(labels, name: str = "labels", *, n_classes: int | None = None) -> np.ndarray:
+    """Class labels as an int64 array: whole numbers ≥ 0 (below ``n_classes`` where given); fractional, NaN or
+    negative labels are refused rather than cast."""
+    array = np.asarray(labels)
+    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+        raise TypeError(f"{name} must be integer class indices, got an array of {array.dtype}")
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be 1-dimensional; got an array of shape {array.shape}")
+    if np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.complexfloating):
+        if not np.isfinite(array).all():
+            raise ValueError(f"{name} contains NaN or infinite values")
+        if (array != np.round(array)).any():
+            raise ValueError(f"{name} must be whole numbers (class indices), got fractional values such as "
+                             f"{array[array != np.round(array)][0]}")
+    if array.size and array.min() < 0:
+        raise ValueError(f"{name} must be class indices ≥ 0, got {array.min()}")
+    if n_classes is not None and array.size and array.max() >= n_classes:
+        raise ValueError(f"{name} must be below n_classes = {n_classes}, got {array.max()}")
+    return array.astype(np.int64)
 
 
 def check_probability(value, name: str, *, closed: bool = False) -> float:
@@ -46,10 +104,13 @@ def check_probability(value, name: str, *, closed: bool = False) -> float:
 
 
 def check_positive(value, name: str) -> float:
+    """A positive, finite number (``inf`` is refused: no parameter of synthlib means anything at infinity)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or np.isnan(value):
         raise TypeError(f"{name} must be a number, got {value!r}")
     if value <= 0:
         raise ValueError(f"{name} must be positive, got {value}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}")
     return float(value)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..common.arguments import as_rng, check_count
+from ..common.arguments import as_rng, check_count, check_memory
 
 __all__ = [
     "sample_marginals", "sample_within_groups",
@@ -55,6 +55,7 @@ def sample_marginals(frame: pd.DataFrame, n: int, rng=None) -> pd.DataFrame:
     if frame.empty:
         raise ValueError("frame is empty; need at least one row and one column")
     n = check_count(n, "n")
+    check_memory("n", n, 2 * 8 * n * (frame.shape[1] + 1))  # indices, and one column of objects at a time
     rng = as_rng(rng)
     columns = {name: frame[name].to_numpy()[rng.integers(0, len(frame), size=n)] for name in frame.columns}
     return pd.DataFrame(columns, columns=frame.columns)
@@ -70,6 +71,7 @@ def sample_within_groups(frame: pd.DataFrame, n: int, by: Sequence[str], rng=Non
     _check_frame(frame)
     by = _check_columns(frame, by)
     n = check_count(n, "n")
+    check_memory("n", n, 2 * 8 * n * (frame.shape[1] + 1))
     rng = as_rng(rng)
     if not by:
         return sample_marginals(frame, n, rng)

@@ -6,7 +6,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from ..common.arguments import check_count
+from ..common.arguments import check_count, check_memory
 
 __all__ = ["fake_customers"]
 
@@ -39,6 +39,7 @@ def fake_customers(n: int, locale="en_US", seed: int = 0, unique_emails: bool = 
     from faker.config import AVAILABLE_LOCALES
 
     n = check_count(n, "n")
+    check_memory("n", n, 2_000 * n)  # about a kilobyte of Python strings per record, and the table
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     if isinstance(locale, str):

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..common.arguments import as_rng, as_sample, check_count, check_probability
+from ..common.arguments import as_rng, as_sample, check_count, check_probability, check_memory, check_real
 
 __all__ = ["ConfidenceInterval", "bootstrap", "percentile_ci", "bootstrap_ci", "ci_coverage"]
 
@@ -56,6 +56,7 @@ def bootstrap(data, statistic: Callable = np.mean, n_resamples: int = 10_000, rn
     """
     sample = as_sample(data, "data")
     n_resamples = check_count(n_resamples, "n_resamples", minimum=1)
+    check_memory("n_resamples", n_resamples, 8 * n_resamples)  # the float64 result; blocks stay small
     if not callable(statistic):
         raise TypeError("statistic must be a function such as np.mean or np.median")
     rng = as_rng(rng)
@@ -108,6 +109,7 @@ def ci_coverage(draw_sample: Callable[[np.random.Generator], np.ndarray], true_v
     if not callable(draw_sample):
         raise TypeError("draw_sample must be a function taking a numpy Generator and returning a sample")
     level = check_probability(level, "level")
+    true_value = check_real(true_value, "true_value")
     n_trials = check_count(n_trials, "n_trials", minimum=1)
     rng = as_rng(rng)
     trials = range(n_trials)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..common.arguments import as_rng, check_count
+from ..common.arguments import as_rng, check_count, check_memory
 
 __all__ = ["inverse_transform_sample", "tabulate_inverse_cdf"]
 
@@ -21,10 +21,15 @@ def inverse_transform_sample(inverse_cdf: Callable[[np.ndarray], np.ndarray], n:
     if not callable(inverse_cdf):
         raise TypeError("inverse_cdf must be a function from probabilities in (0, 1) to values")
     n = check_count(n, "n")
+    check_memory("n", n, 2 * 8 * n)  # the uniforms and the values
     uniforms = as_rng(rng).random(n)
     values = np.asarray(inverse_cdf(uniforms), dtype=float)
     if values.shape != uniforms.shape:
         raise ValueError(f"inverse_cdf must map an array of shape {uniforms.shape} to the same shape, got {values.shape}")
+    if not np.isfinite(values).all():
+        bad = int((~np.isfinite(values)).sum())
+        raise ValueError(f"inverse_cdf returned {bad} NaN or infinite value(s) for probabilities in (0, 1); "
+                         "is it the quantile function of the distribution?")
     return values
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..common.arguments import as_rng, check_count, check_probability
+from ..common.arguments import as_rng, check_count, check_probability, check_memory
 
 __all__ = ["TRAFFIC_RULES", "greenshields_speed", "simulate_traffic", "check_traffic_rules",
            "MERCHANTS", "TRANSACTION_RULES", "simulate_transactions", "check_transaction_rules",
@@ -99,6 +99,8 @@ def simulate_traffic(n_days: int = 1, interval_min: int = 5, rules: dict | None 
     if 24 * 60 % interval_min:
         raise ValueError(f"interval_min must divide a day (1440 minutes), got {interval_min}")
     r = _traffic_rules(rules)
+    n_rows = n_days * 24 * 60 // interval_min
+    check_memory("n_days", n_days, 12 * 8 * n_rows)  # six float columns and their intermediates
     rng = as_rng(rng)
     minutes = np.arange(0, n_days * 24 * 60, interval_min)
     day, hour = minutes // (24 * 60), (minutes % (24 * 60)) / 60
@@ -262,6 +264,8 @@ def simulate_transactions(n_customers: int = 500, n_days: int = 30, fraud_rate: 
     if fraud_rate == 1:
         raise ValueError("fraud_rate must be below 1: fraud needs legitimate customers whose cards are stolen")
     r = _transaction_rules(rules)
+    expected_rows = n_customers * n_days * r["purchases_per_day"]
+    check_memory("n_customers × n_days", n_customers * n_days, 200 * expected_rows)  # ~15 columns, some of text
     rng = as_rng(rng)
     if customer_countries is None:
         home = rng.choice(np.array(r["home_countries"]), size=n_customers)

@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from ..common.arguments import check_count
+from ..common.arguments import check_count, check_memory
 
 __all__ = ["image_to_tensor", "tensor_to_image", "augment_images", "sample_per_class", "per_class_accuracy"]
 
@@ -116,6 +116,8 @@ def augment_images(images, transform, n_copies: int = 1, *, generator=None) -> n
     if len(stack) == 0:
         raise ValueError("images is empty; need at least one image")
     _as_image_array(stack[0], "images[0]")  # dtype and shape checks, with a clear message
+    # float32 tensors of the inputs, plus the n_copies augmented copies (as tensors, then stacked)
+    check_memory("n_copies", n_copies, 4 * stack.size * (1 + 2 * n_copies))
     _check_values(stack, "images")
     tensors = [image_to_tensor(image) for image in stack]
     seed = _torch_seed(generator)

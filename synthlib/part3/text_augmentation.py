@@ -21,12 +21,12 @@ length is exact: SR and RS keep it, RI adds ``n`` words, RD never grows it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
 
-from ..common.arguments import as_rng, check_count, check_probability
+from ..common.arguments import as_rng, check_count, check_probability, check_memory
 
 __all__ = [
     "EDA_STOP_WORDS", "EDA_OPERATIONS", "EDA_PAPER_SETTINGS", "eda_parameters",
@@ -221,6 +221,20 @@ def wordnet_synonym_table(wordnet, words) -> dict[str, tuple[str, ...]]:
 _DEFAULT_TABLE: SynonymTable | None = None
 
 
+def _check_options(options, word, name: str):
+    """The synonyms of one word must be a list (or tuple, set) of strings: a single string would be read letter by
+    letter, and EDA would insert single letters."""
+    if not isinstance(word, str):
+        raise TypeError(f"{name}: words must be strings, got {word!r}")
+    if isinstance(options, (str, bytes)) or not isinstance(options, Iterable):
+        raise TypeError(f"{name}: the synonyms of {word!r} must be a list of words such as ['film'], "
+                        f"got {options!r}")
+    options = options if isinstance(options, tuple) else tuple(options)
+    if not all(isinstance(option, str) for option in options):
+        raise TypeError(f"{name}: the synonyms of {word!r} must be strings, got {options!r}")
+    return options
+
+
 def _lookup(synonyms) -> Callable[[str], Sequence[str]]:
     """``synonyms`` may be None (a shared WordNet table), a SynonymTable, a dict word -> synonyms (one-word ones
     are kept), or any function word -> sorted sequence of one-word synonyms."""
@@ -230,11 +244,14 @@ def _lookup(synonyms) -> Callable[[str], Sequence[str]]:
             _DEFAULT_TABLE = SynonymTable()
         return _DEFAULT_TABLE
     if isinstance(synonyms, Mapping):
+        checked = {word: _check_options(options, word, "synonyms") for word, options in synonyms.items()}
         table = {word: tuple(sorted({option for option in options if option != word and _WORD.fullmatch(option)}))
-                 for word, options in synonyms.items()}
+                 for word, options in checked.items()}
         return lambda word: table.get(word, ())
-    if callable(synonyms):
+    if isinstance(synonyms, SynonymTable):
         return synonyms
+    if callable(synonyms):
+        return lambda word: _check_options(synonyms(word), word, "synonyms(word)")
     raise TypeError("synonyms must be None (WordNet), a SynonymTable, a function word -> synonyms, or a dict")
 
 
@@ -579,6 +596,9 @@ def eda_corpus(sentences: Sequence[str], labels, alpha: float = 0.1, n_aug: int 
     rng = as_rng(rng)
     lookup = _lookup(synonyms)
     corpus = lookup._synonym_index() if isinstance(lookup, SynonymTable) else _SynonymIndex(lookup)
+    longest_words = max(len(sentence.split()) for sentence in sentences if isinstance(sentence, str)) \
+        if any(isinstance(sentence, str) for sentence in sentences) else 0
+    check_memory("n_aug", n_aug, 3 * 8 * len(sentences) * (n_aug + 1) * (2 * longest_words + 2))  # padded token rows
     tokens, lengths = corpus.encode(sentences)
     n_sentences = len(sentences)
 

@@ -5,9 +5,12 @@ torch is imported inside the functions that need it: ``import synthlib`` stays l
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from ..common.arguments import as_rng, as_sample, check_count, check_memory, check_positive, check_probability
 
 __all__ = [
     "laplace_scale",
@@ -33,22 +36,28 @@ __all__ = [
 # Argument checks
 
 
+def _number(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    return float(value)
+
+
 def _check_epsilon(epsilon) -> float:
-    epsilon = float(epsilon)
+    epsilon = _number(epsilon, "epsilon")
     if not math.isfinite(epsilon) or epsilon <= 0:
         raise ValueError(f"epsilon must be a positive finite number, got {epsilon!r} (ε ≤ 0 gives no mechanism)")
     return epsilon
 
 
 def _check_delta(delta) -> float:
-    delta = float(delta)
+    delta = _number(delta, "delta")
     if not 0 <= delta < 1:
         raise ValueError(f"delta must lie in [0, 1), got {delta!r}")
     return delta
 
 
 def _check_sensitivity(sensitivity) -> float:
-    sensitivity = float(sensitivity)
+    sensitivity = _number(sensitivity, "sensitivity")
     if not math.isfinite(sensitivity) or sensitivity <= 0:
         raise ValueError(f"sensitivity must be a positive finite number, got {sensitivity!r}")
     return sensitivity
@@ -70,9 +79,17 @@ def laplace_mechanism(value, sensitivity: float, epsilon: float, rng: np.random.
     that many independent releases at once (for the empirical check).
     """
     scale = laplace_scale(sensitivity, epsilon)
-    value = np.asarray(value, dtype=float)
-    shape = value.shape if size is None else (size,) + value.shape
+    value, shape, rng = _release(value, size, rng)
     return value + rng.laplace(0.0, scale, size=shape)
+
+
+def _release(value, size, rng):
+    """The checked (value, shape of the releases, generator) of a mechanism: a finite value, a sane ``size``."""
+    value = as_sample(value, "value", ndim=None)
+    if size is not None:
+        size = check_count(size, "size", minimum=1)
+        check_memory("size", size, 8 * size * value.size)
+    return value, value.shape if size is None else (size,) + value.shape, as_rng(rng)
 
 
 def gaussian_sigma(sensitivity: float, epsilon: float, delta: float) -> float:
@@ -94,8 +111,7 @@ def gaussian_mechanism(value, sensitivity: float, epsilon: float, delta: float, 
                        size=None):
     """Release ``value`` plus Gaussian noise of the classical σ (section 7.1); (ε, δ)-DP for ε < 1."""
     sigma = gaussian_sigma(sensitivity, epsilon, delta)
-    value = np.asarray(value, dtype=float)
-    shape = value.shape if size is None else (size,) + value.shape
+    value, shape, rng = _release(value, size, rng)
     return value + rng.normal(0.0, sigma, size=shape)
 
 
@@ -140,16 +156,17 @@ def empirical_privacy_check(mechanism, dataset_a, dataset_b, epsilon: float, *, 
     epsilon, delta = _check_epsilon(epsilon), _check_delta(delta)
     if not callable(mechanism):
         raise TypeError("mechanism must be a function mechanism(dataset, rng, size) returning `size` releases")
-    if int(n_samples) < 100 or int(n_bins) < 2:
-        raise ValueError(f"need n_samples ≥ 100 and n_bins ≥ 2, got {n_samples} and {n_bins}")
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must lie in (0, 1), got {alpha!r}")
-    rng = np.random.default_rng(0) if rng is None else rng
-    n = int(n_samples)
+    n = check_count(n_samples, "n_samples", minimum=100)
+    check_memory("n_samples", n, 6 * 8 * n)  # two sets of releases, pooled, sorted and binned
+    n_bins = check_count(n_bins, "n_bins", minimum=2)
+    alpha = check_probability(alpha, "alpha")
+    rng = np.random.default_rng(0) if rng is None else as_rng(rng)
     out_a = np.asarray(mechanism(dataset_a, rng, n), dtype=float).ravel()
     out_b = np.asarray(mechanism(dataset_b, rng, n), dtype=float).ravel()
     if out_a.size != n or out_b.size != n:
         raise ValueError(f"the mechanism must return {n} scalar releases per call, got {out_a.size} and {out_b.size}")
+    if not (np.isfinite(out_a).all() and np.isfinite(out_b).all()):
+        raise ValueError("the mechanism returned NaN or infinite releases")
     pooled = np.concatenate([out_a, out_b])
     values = np.unique(pooled)
     if len(values) <= n_bins:  # a discrete mechanism (randomised response): every output value is its own bin
@@ -198,6 +215,9 @@ def pate_aggregate(teacher_votes, lap_scale: float, rng: np.random.Generator, n_
     votes = np.asarray(teacher_votes)
     if votes.ndim != 2:
         raise ValueError(f"teacher_votes must be 2-D (n_teachers, n_queries), got shape {votes.shape}")
+    n_classes = check_count(n_classes, "n_classes", minimum=2)
+    check_memory("n_classes", n_classes, 3 * 8 * votes.shape[1] * n_classes)  # counts, noise and their sum
+    rng = as_rng(rng)
     if votes.size and (votes.min() < 0 or votes.max() >= n_classes or not np.issubdtype(votes.dtype, np.integer)):
         raise ValueError(f"teacher_votes must hold integer class indices in 0..{n_classes - 1}")
     lap_scale = float(lap_scale)
@@ -217,13 +237,18 @@ def pate_moments(counts, lam: float, orders=tuple(range(1, 101))) -> np.ndarray:
     the data-dependent term used only where it is valid (q < (e^{2λ} − 1)/(e^{4λ} − 1), Papernot et al., 2017).
     Returns the summed increments, one per order in ``orders``.
     """
-    lam = float(lam)
+    lam = _number(lam, "lam")
     if not math.isfinite(lam) or lam <= 0:
         raise ValueError(f"λ must be a positive number (the Laplace scale is 1/λ), got {lam!r}")
-    counts = np.asarray(counts, dtype=float)
+    try:
+        counts = np.asarray(counts, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"counts must be numbers of votes, could not convert them ({error})") from None
     if counts.ndim != 2 or counts.shape[1] != 2:
         raise ValueError(f"counts must have shape (n_queries, 2), got {counts.shape}")
-    orders = np.asarray(orders, dtype=float)
+    if not np.isfinite(counts).all() or (counts < 0).any():
+        raise ValueError("counts must be finite vote counts ≥ 0 (no NaN, inf or negative counts)")
+    orders = _orders(orders)
     gap = np.abs(counts[:, 0] - counts[:, 1])[:, None]
     q = (2 + lam * gap) / (4 * np.exp(lam * gap))
     independent = 2 * lam**2 * orders * (orders + 1)
@@ -233,6 +258,13 @@ def pate_moments(counts, lam: float, orders=tuple(range(1, 101))) -> np.ndarray:
         dependent = np.log((1 - q) * ratio**orders + q * np.exp(2 * lam * orders))
     dependent = np.where(valid & np.isfinite(dependent), dependent, np.inf)
     return np.minimum(independent, dependent).sum(axis=0)
+
+
+def _orders(orders) -> np.ndarray:
+    orders = as_sample(orders, "orders")
+    if (orders <= 0).any():
+        raise ValueError(f"orders must be positive moment orders, got {orders[orders <= 0][0]}")
+    return orders
 
 
 @dataclass
@@ -245,8 +277,8 @@ class MomentsAccountant:
     n_queries: int = 0
 
     def __post_init__(self):
-        if float(self.lam) <= 0:
-            raise ValueError(f"λ must be positive, got {self.lam!r}")
+        self.lam = check_positive(self.lam, "lam (λ)")
+        _orders(self.orders)
         self.alpha = np.zeros(len(self.orders))
 
     def add(self, counts) -> None:
@@ -383,7 +415,7 @@ def _pate_head(logits, binary, generator, hard=True, temperature=0.5):
 
 
 def _check_table(data):
-    data = np.asarray(data, dtype=np.float32)
+    data = as_sample(data, "data", ndim=None).astype(np.float32)  # numbers only, no NaN or inf
     if data.ndim != 2 or len(data) < 2:
         raise ValueError(f"data must be a 2-D table of rows, got shape {data.shape}")
     if data.min() < 0 or data.max() > 1:
@@ -422,10 +454,18 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
     if delta == 0:
         raise ValueError("PATE-GAN's accountant gives (ε, δ) guarantees: δ must be > 0")
     data = _check_table(data)
-    if n_teachers < 1 or len(data) < n_teachers:
+    n_teachers = check_count(n_teachers, "n_teachers", minimum=1)
+    if len(data) < n_teachers:
         raise ValueError(f"need 1 ≤ n_teachers ≤ number of rows, got {n_teachers} teachers for {len(data)} rows")
-    if int(batch_size) < 1 or int(max_iterations) < 0:
-        raise ValueError(f"need batch_size ≥ 1 and max_iterations ≥ 0, got {batch_size} and {max_iterations}")
+    batch_size = check_count(batch_size, "batch_size", minimum=1)
+    max_iterations = check_count(max_iterations, "max_iterations")
+    teacher_steps = check_count(teacher_steps, "teacher_steps", minimum=1)
+    student_steps = check_count(student_steps, "student_steps", minimum=1)
+    warmup_steps = check_count(warmup_steps, "warmup_steps")
+    noise_dim, hidden = check_count(noise_dim, "noise_dim", minimum=1), check_count(hidden, "hidden", minimum=1)
+    lam, lr, teacher_lr = check_positive(lam, "lam"), check_positive(lr, "lr"), check_positive(teacher_lr, "teacher_lr")
+    seed = check_count(seed, "seed")
+    check_memory("batch_size", batch_size, 4 * 4 * n_teachers * batch_size * data.shape[1])  # the teachers' batch
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     gen = torch.Generator().manual_seed(seed)
@@ -506,6 +546,11 @@ def train_plain_gan(data, *, iterations: int = 500, batch_size: int = 64, noise_
     import torch.nn.functional as F
 
     data = torch.from_numpy(_check_table(data))
+    iterations = check_count(iterations, "iterations", minimum=1)
+    batch_size = check_count(batch_size, "batch_size", minimum=1)
+    noise_dim, hidden = check_count(noise_dim, "noise_dim", minimum=1), check_count(hidden, "hidden", minimum=1)
+    lr, seed = check_positive(lr, "lr"), check_count(seed, "seed")
+    check_memory("batch_size", batch_size, 4 * 8 * batch_size * max(hidden, data.shape[1]))
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
     generator = _mlp(noise_dim, data.shape[1], hidden, torch.nn.Sigmoid())
@@ -541,7 +586,8 @@ def distance_membership_attack(members, non_members, released) -> float:
     from sklearn.metrics import roc_auc_score
     from sklearn.neighbors import NearestNeighbors
 
-    members, non_members, released = (np.asarray(a, dtype=float) for a in (members, non_members, released))
+    members, non_members, released = (as_sample(a, name, ndim=None) for a, name in
+                                      ((members, "members"), (non_members, "non_members"), (released, "released")))
     if not (members.ndim == non_members.ndim == released.ndim == 2) or len({members.shape[1],
                                                                              non_members.shape[1],
                                                                              released.shape[1]}) != 1:

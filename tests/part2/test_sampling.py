@@ -50,3 +50,10 @@ def test_inverse_transform_sample_rejects_bad_input():
     with pytest.raises(ValueError, match="non-negative"):
         synthlib.tabulate_inverse_cdf(lambda x: -np.ones_like(x), 0, 1)
 
+
+
+def test_an_inverse_cdf_that_returns_nan_and_a_huge_n_are_refused():
+    with pytest.raises(ValueError, match="inverse_cdf returned 10 NaN"):
+        synthlib.inverse_transform_sample(lambda u: u * np.nan, 10, rng=0)
+    with pytest.raises(ValueError, match=r"n=1,000,000,000,000 would need about"):
+        synthlib.inverse_transform_sample(lambda u: u, 10**12, rng=0)

@@ -221,3 +221,10 @@ def test_fraud_injection_core_follows_its_rules():
     assert fraud["customer_id"].between(0, home.size - 1).all() and fraud["day"].between(0, 29).all()
     abroad = (fraud["merchant_country"] != home[fraud["customer_id"]]).mean()
     assert abs(abroad - TRANSACTION_RULES["fraud_abroad_share"]) < 0.05
+
+
+def test_huge_simulations_are_refused_before_allocating():
+    with pytest.raises(ValueError, match=r"n_days=1,000,000,000,000 would need about"):
+        synthlib.simulate_traffic(10**12, rng=0)
+    with pytest.raises(ValueError, match=r"n_customers × n_days=1,000,000,000,000 would need about"):
+        synthlib.simulate_transactions(10**6, 10**6, rng=0)

@@ -197,3 +197,9 @@ def test_exercise_3_1_2_rejects_the_documented_mean_and_pixel_areas():
     assert "pixels" in synthlib.check("3.1.2", 0.39 * 427 * 640).message
     assert "output size" in synthlib.check("3.1.2", 224 * 224 / (427 * 640)).message
     assert synthlib.check("3.1.2", 0.39)
+
+
+def test_a_huge_n_copies_is_refused_before_allocating():
+    pytest.importorskip("torch")
+    with pytest.raises(ValueError, match=r"n_copies=1,000,000,000,000 would need about"):
+        synthlib.augment_images(np.zeros((2, 8, 8), np.uint8), lambda t: t, n_copies=10**12)

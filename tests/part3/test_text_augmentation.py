@@ -383,3 +383,24 @@ def test_the_up_front_table_falls_back_to_synsets_for_other_readers():
 
     assert wordnet_synonym_table(TinyWordNet(), ["film", "slow", "xyzzy", "film"]) == {
         "film": ("movie",), "slow": ("dull",), "xyzzy": ()}
+
+
+@pytest.mark.parametrize("synonyms", [{"movie": "film"}, {"movie": ["film", 3]}, {"movie": None},
+                                      lambda word: "film"])
+def test_synonyms_given_as_a_string_are_refused_not_spelled_out(synonyms):
+    with pytest.raises(TypeError, match="the synonyms of '"):
+        synthlib.eda("a great movie indeed", n_aug=4, rng=0, synonyms=synonyms)
+    with pytest.raises(TypeError, match="the synonyms of '"):
+        synthlib.random_insertion("a great movie indeed", 2, rng=0, synonyms=synonyms)
+
+
+def test_synonyms_as_lists_tuples_or_functions_are_used_as_before():
+    as_list = synthlib.eda("a great movie indeed", rng=0, synonyms={"movie": ["film", "flick"]})
+    as_tuple = synthlib.eda("a great movie indeed", rng=0, synonyms={"movie": ("film", "flick")})
+    assert as_list == as_tuple and any("film" in s or "flick" in s for s in as_list)
+    assert all(len(word) > 1 for sentence in as_list for word in sentence.split() if word != "a")
+
+
+def test_a_huge_n_aug_is_refused_before_allocating():
+    with pytest.raises(ValueError, match=r"n_aug=1,000,000,000,000 would need about"):
+        synthlib.eda_corpus(["a great movie"], [0], n_aug=10**12, synonyms={})

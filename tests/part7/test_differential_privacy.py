@@ -185,3 +185,71 @@ def test_pca_features_and_training_loop_validate_their_input():
         synthlib.pca_features(train, rng.integers(0, 256, size=(10, 3, 3)))
     with pytest.raises(ValueError, match="epochs"):
         synthlib.fit_classifier_epochs(None, None, [], 0)
+
+
+def test_pate_accountant_refuses_nan_lambda_epsilon_and_counts():
+    for lam in (math.nan, math.inf, -1.0, "0.1"):
+        with pytest.raises((ValueError, TypeError), match="lam|λ"):
+            synthlib.MomentsAccountant(lam)
+    accountant = synthlib.MomentsAccountant(0.5)
+    for counts in ([[math.nan, 3]], [[math.inf, 0]], [[-1, 3]]):
+        with pytest.raises(ValueError, match="counts"):
+            accountant.add(counts)
+    assert accountant.n_queries == 0
+    with pytest.raises(ValueError, match="delta"):
+        accountant.epsilon(math.nan)
+    with pytest.raises(ValueError, match="orders"):
+        synthlib.pate_moments([[3, 0]], 0.5, orders=[0, 1])
+    with pytest.raises(ValueError, match="epsilon"):
+        synthlib.laplace_scale(1, math.nan)
+    with pytest.raises(TypeError, match="epsilon"):
+        synthlib.laplace_scale(1, "one")
+
+
+def test_huge_sizes_are_refused_before_allocating():
+    import time
+
+    rng = np.random.default_rng(0)
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"n_classes=1,000,000,000,000 would need"):
+        synthlib.pate_aggregate(np.zeros((3, 5), int), 1.0, rng, n_classes=10**12)
+    with pytest.raises(ValueError, match=r"size=1,000,000,000,000 would need"):
+        synthlib.laplace_mechanism(1.0, 1, 1.0, rng, size=10**12)
+    with pytest.raises(ValueError, match=r"n_samples=1,000,000,000,000 would need"):
+        synthlib.empirical_privacy_check(lambda d, g, n: g.normal(size=n), 0, 1, 1.0, n_samples=10**12)
+    assert time.perf_counter() - start < 2
+
+
+def test_mechanisms_refuse_nan_values_and_bad_sizes():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="value contains"):
+        synthlib.laplace_mechanism(math.nan, 1, 1.0, rng)
+    with pytest.raises(ValueError, match="size must be at least 1"):
+        synthlib.gaussian_mechanism(1.0, 1, 0.5, 1e-5, rng, size=-3)
+    with pytest.raises(TypeError, match="n_samples must be an integer"):
+        synthlib.empirical_privacy_check(lambda d, g, n: g.normal(size=n), 0, 1, 1.0, n_samples=1e5)
+    with pytest.raises(ValueError, match="NaN or infinite releases"):
+        synthlib.empirical_privacy_check(lambda d, g, n: np.full(n, np.nan), 0, 1, 1.0, n_samples=100)
+
+
+def test_gans_refuse_nan_tables_and_non_positive_sizes():
+    pytest.importorskip("torch")
+    data = np.random.default_rng(0).uniform(size=(40, 3))
+    with pytest.raises(ValueError, match="data contains 1 NaN"):
+        synthlib.train_plain_gan(np.where(np.arange(120).reshape(40, 3) == 5, np.nan, data), iterations=2)
+    for kwargs, name in [(dict(iterations=-5), "iterations"), (dict(iterations=0), "iterations"),
+                         (dict(batch_size=-1), "batch_size"), (dict(lr=math.nan), "lr"),
+                         (dict(noise_dim=0), "noise_dim")]:
+        with pytest.raises((ValueError, TypeError), match=name):
+            synthlib.train_plain_gan(data, **kwargs)
+    for kwargs, name in [(dict(teacher_steps=-1), "teacher_steps"), (dict(student_steps=0), "student_steps"),
+                         (dict(lam=math.inf), "lam"), (dict(max_iterations=-1), "max_iterations"),
+                         (dict(n_teachers=2.5), "n_teachers")]:
+        with pytest.raises((ValueError, TypeError), match=name):
+            synthlib.train_pate_gan(data, epsilon=1.0, **{"n_teachers": 4, **kwargs})
+
+
+def test_distance_attack_refuses_infinite_rows():
+    rows = np.zeros((5, 2))
+    with pytest.raises(ValueError, match="released contains infinite"):
+        synthlib.distance_membership_attack(rows, rows + 1, np.r_[rows, [[np.inf, 0]]])

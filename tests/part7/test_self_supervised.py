@@ -100,3 +100,26 @@ def test_compare_few_labels_returns_every_method():
         synthlib.compare_few_labels(pretext, random_net, images, labels, images, labels, features, steps=0)
     with pytest.raises(ValueError, match="lacks"):
         synthlib.compare_few_labels(pretext, random_net, images, labels, images, labels, {"pretext": None})
+
+
+def test_training_helpers_refuse_bad_sizes_labels_and_images():
+    pytest.importorskip("torch")
+    model, images, labels = synthlib.small_cnn(2, width=2), np.zeros((4, 28, 28), np.uint8), [0, 1, 0, 1]
+    for kwargs, name in [(dict(batch_size=-1), "batch_size"), (dict(batch_size=0), "batch_size"),
+                         (dict(epochs=-2), "epochs"), (dict(epochs=1.5), "epochs"), (dict(lr=-1.0), "lr")]:
+        with pytest.raises((ValueError, TypeError), match=name):
+            synthlib.train_classifier(model, images, labels, **kwargs)
+    with pytest.raises(ValueError, match="fractional"):
+        synthlib.train_classifier(model, images, [0, 0.5, 1, 1])
+    with pytest.raises(ValueError, match="NaN"):
+        synthlib.train_classifier(model, np.full((4, 28, 28), np.nan, np.float32), labels)
+    with pytest.raises(ValueError, match="4 images but 3 labels"):
+        synthlib.accuracy(model, images, [0, 1, 0])
+    with pytest.raises(ValueError, match="batch_size"):
+        synthlib.extract_features(model, images, batch_size=0)
+    with pytest.raises(ValueError, match=r"n_classes=1,000,000,000,000 would need"):
+        synthlib.small_cnn(10**12)
+    with pytest.raises(TypeError, match="per_class"):
+        synthlib.few_label_indices(labels, 1.5, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="train_features contains"):
+        synthlib.linear_probe(np.full((4, 2), np.inf), labels, np.eye(4)[:, :2], labels)

@@ -1,0 +1,42 @@
+"""The artifacts folder: sections save tables and samples inside it, and nothing a caller passes escapes it."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from synthlib.book.chapters import ARTIFACTS_ENV, artifacts_dir, save_samples, save_table
+
+
+@pytest.fixture
+def artifacts(tmp_path, monkeypatch):
+    root = tmp_path / "artifacts"
+    monkeypatch.setenv(ARTIFACTS_ENV, str(root))
+    return root
+
+
+def test_a_section_folder_is_inside_the_artifacts_folder(artifacts):
+    assert artifacts_dir("2.4") == artifacts / "2.4"
+    assert (artifacts / "2.4").is_dir()
+    assert save_table(pd.DataFrame({"a": [1]}), "6", "results") == artifacts / "6" / "results.csv"
+
+
+@pytest.mark.parametrize("section", ["../x", "..", ".", "", "/tmp/escape", "a/b", "a\\b", "2.4/../../x", ".hidden"])
+def test_a_section_that_would_leave_the_artifacts_folder_is_refused(artifacts, tmp_path, section):
+    with pytest.raises(ValueError, match="section"):
+        artifacts_dir(section)
+    with pytest.raises(ValueError, match="section"):
+        save_table(pd.DataFrame({"a": [1]}), section, "t")
+    with pytest.raises(ValueError, match="section"):
+        save_samples(np.zeros((3, 2, 2)), section, minimum=1)
+    assert not (tmp_path / "x").exists() and not (tmp_path / "escape").exists()
+
+
+@pytest.mark.parametrize("section", [2.4, None, b"2.4"])
+def test_a_section_that_is_not_a_string_is_refused(artifacts, section):
+    with pytest.raises(TypeError, match="section"):
+        artifacts_dir(section)
+
+
+@pytest.mark.parametrize("name", ["../x", "/tmp/x", "a/b", "", "a.b", 3, None])
+def test_a_table_name_that_would_escape_is_refused(artifacts, name):
+    with pytest.raises(ValueError, match="artifact name"):
+        save_table(pd.DataFrame({"a": [1]}), "2.4", name)
