@@ -145,6 +145,7 @@ def test_pages_show_numbers_not_reprs(built_site):
         text = (built_site / page).read_text()
         assert "np.float64(" not in text and "np.int64(" not in text, page
         assert "IPython.core.display.Markdown object" not in text, page
+        assert "PosixPath(" not in text, f"{page} shows a file path's repr (a cell ends with save_table(...))"
 
 
 def test_markdown_tables_in_outputs_render_as_tables(built_site):
