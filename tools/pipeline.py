@@ -250,8 +250,8 @@ def statistics_page(executed: Path) -> str:
     rows = [
         f"| [{r['info'].id} {r['info'].title}](../notebooks/{r['info'].notebook}.ipynb) | {r['seconds']:.1f} s | "
         f"{_cpu_cell(r['cpu_seconds'])} | {r['budget']:g} s ({_STATUS_CELL[r['check']['status']]}) | {r['gpu']} | "
-        f"{r['data']} | "
-        f"{r['meta'].get('executed_at', '?').replace('T', ' ')[:16]} |" for r in records]
+        f"{r['data']} |" for r in records]
+    executed_at = sorted(r["meta"]["executed_at"].replace("T", " ")[:16] for r in records if "executed_at" in r["meta"])
     mode = ", ".join(sorted({r["mode"] for r in records})) or "none"
     machine = next((r["meta"]["machine"] for r in records if "machine" in r["meta"]), "unknown")
     versions = ", ".join(f"{name} {version}" for name, version in _library_versions())
@@ -270,12 +270,13 @@ def statistics_page(executed: Path) -> str:
         "",
         f"- **Mode of this build:** {mode} (`fast` is the reduced mode the tests use).",
         f"- **Machine:** {machine}.",
+        "- **Executed (UTC):** " + (f"{executed_at[0]} to {executed_at[-1]}." if executed_at else "unknown."),
         f"- **Libraries:** {versions}.",
         "- **GPU runs:** " + ("recorded in `book/gpu-runs.json`." if gpu_runs else
                               "no GPU run has been made yet; the GPU column says so."),
         "",
-        "| Section | CPU run, wall clock | Kernel CPU time | Budget | GPU runtime | Data | Executed (UTC) |",
-        "|---|---|---|---|---|---|---|",
+        "| Section | Wall clock | Kernel CPU time | Budget | GPU runtime | Data |",
+        "|---|---|---|---|---|---|",
         *rows,
         "",
     ])
