@@ -2,6 +2,8 @@
 ``python -m synthlib offline prepare`` (the offline copies of the datasets)."""
 import sys
 
+from .book.datasets import DataUnavailable  # already loaded: `python -m synthlib` imports the package first
+
 USAGE = """usage: python -m synthlib COMMAND ...
 
 commands:
@@ -10,16 +12,16 @@ commands:
 
 
 #: Errors that come from what the user typed or from their files (unknown section or dataset, an existing output
-#: file, an unwritable folder, no network and no offline copy): one line and exit status 1, not a traceback. Anything else is a bug and shows one.
-USER_ERRORS = (KeyError, ValueError, OSError, ImportError)
+#: file, an unwritable folder, no network and no offline copy): one line and exit status 1, not a traceback.
+#: Anything else is a bug and shows one.
+USER_ERRORS = (KeyError, ValueError, OSError, ImportError, DataUnavailable)
 
 
 def main(argv: list[str]) -> int:
     try:
         return _run(argv)
     except Exception as error:
-        data_unavailable = getattr(sys.modules.get("synthlib.book.datasets"), "DataUnavailable", ())
-        if not isinstance(error, USER_ERRORS) and not (data_unavailable and isinstance(error, data_unavailable)):
+        if not isinstance(error, USER_ERRORS):
             raise
         message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
         command = f" {argv[0]}" if argv else ""
