@@ -29,6 +29,7 @@ from .part5.sequences import *  # noqa: F401,F403 (section 5.4)
 from .part6.applications import *  # noqa: F401,F403 (chapter 6)
 from .part7.differential_privacy import *  # noqa: F401,F403 (section 7.1)
 from .part7.self_supervised import *  # noqa: F401,F403 (section 7.2)
+from .part7.model_collapse import *  # noqa: F401,F403 (section 7.4)
 from .book.chapters import (
     ChapterRun,
     artifacts_dir,

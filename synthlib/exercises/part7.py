@@ -183,3 +183,82 @@ def _check_ambiguous_digits(answer):
         return (f"turned by 180°, {', '.join(map(str, extra))} look(s) like no upright digit, so the angle can be "
                 "read from the shape")
     return "turn each digit over in your head: is the result a digit someone could have written upright?"
+
+
+def _smallest_sample_size(generations: int = 20, kept: float = 0.9) -> int:
+    """The smallest n with ((n − 1)/n)^generations ≥ kept: the expected variance kept after refitting (7.4)."""
+    return int(np.ceil(1 / (1 - kept ** (1 / generations))))
+
+
+@exercise("7.4.1", summary="the sample size that keeps 90% of the variance for 20 generations",
+          solution=_smallest_sample_size, mistake=lambda: _smallest_sample_size() - 1)
+def _check_smallest_sample_size(answer):
+    try:
+        n = int(answer)
+    except (TypeError, ValueError, OverflowError):
+        return "give one whole number n"
+    if n != answer:
+        return "n is a number of points: a whole number (round up, not to the nearest)"
+    right = _smallest_sample_size()
+    if n == right:
+        return None
+    if n < 2:
+        return "with fewer than 2 points per generation there is no variance to fit"
+    kept = (1 - 1 / n) ** 20
+    if n < right:
+        return (f"with n = {n} the expected variance after 20 generations is {kept:.4f} of the truth, under 0.9: "
+                "solve ((n − 1)/n)^20 ≥ 0.9 for n and round up")
+    return (f"n = {n} keeps {kept:.4f} of the variance, but a smaller n also keeps 90%: the question asks for the "
+            "smallest")
+
+
+def _reference_mixed_generations(real, generations, rng):
+    """A fixed 50/50 mix: each generation fits the real points plus the previous generation's samples (7.4.2)."""
+    data, variances = real, []
+    for _ in range(generations + 1):
+        mean, variance = data.mean(axis=1), data.var(axis=1)
+        variances.append(variance)
+        samples = rng.normal(mean[:, None], np.sqrt(variance)[:, None], size=real.shape)
+        data = np.concatenate([real, samples], axis=1)
+    return np.array(variances)
+
+
+def _replacing_generations(real, generations, rng):  # the mix forgotten: each fit sees only the last samples
+    from ..part7.model_collapse import gaussian_generations
+
+    return gaussian_generations(real, generations, rng=rng, mode="replace")
+
+
+@exercise("7.4.2", summary="refitting on a fixed 50/50 mix of real and synthetic points",
+          solution=lambda: _reference_mixed_generations, mistake=lambda: _replacing_generations)
+def _check_mixed_generations(answer):
+    if not callable(answer):
+        return "pass your function itself: synthlib.check('7.4.2', mixed_generations)"
+    chains, n, generations = 2_000, 20, 30
+    real = np.random.default_rng(7401).normal(size=(chains, n))
+    try:
+        variances = np.asarray(answer(real.copy(), generations, np.random.default_rng(7402)), dtype=float)
+    except Exception as error:  # noqa: BLE001
+        return f"your function raised {type(error).__name__}: {error}"
+    if variances.shape != (generations + 1, chains):
+        return f"return shape (generations + 1, chains) = ({generations + 1}, {chains}); got {variances.shape}"
+    if not np.allclose(variances[0], real.var(axis=1)):
+        return ("generation 0 is the maximum-likelihood fit to the real points alone: real.var(axis=1), which "
+                "divides by n")
+    ratio = variances[-1] / variances[0]
+    if not np.isfinite(ratio).all() or (ratio <= 0).any():
+        return "every fitted variance must be a positive number"
+    median, spread = np.median(ratio), np.log(ratio).std()
+    if median < 0.5:
+        return (f"the median chain kept only {median:.2f} of its variance: that is collapse. Does every fit see the "
+                "real points as well as the last generation's samples?")
+    # The 50/50 mix keeps the variance (median ratio about 0.95) with a stationary spread of log-ratios near 0.18;
+    # accumulating everything keeps early errors for ever (spread near 0.24).
+    if not 0.92 < median < 0.98:
+        return f"the median chain kept {median:.3f} of its variance; a 50/50 mix of 2n points keeps about 0.95"
+    if spread > 0.21:
+        return (f"the chains' log-variances spread by {spread:.2f}, as if every earlier generation's samples were "
+                "kept: keep the real points and only the LAST generation's samples")
+    if spread < 0.15:
+        return f"the chains' log-variances spread by only {spread:.2f}: draw fresh samples every generation"
+    return None
