@@ -577,8 +577,12 @@ def _fidelity(real: pd.DataFrame, other: pd.DataFrame, kinds: dict[str, str], ma
         real_part = real.iloc[np.sort(rng.choice(len(real), size=n, replace=False))]
         other_part = other.iloc[np.sort(rng.choice(len(other), size=n, replace=False))].copy()
         for column in categorical:  # SDMetrics' encoder refuses categories it did not see in the real rows
-            unseen = ~other_part[column].isin(set(real_part[column].dropna())) & other_part[column].notna()
-            other_part.loc[unseen, column] = np.nan
+            real_has_nan = real_part[column].isna().any()  # a missing value too, when the real rows have none
+            unseen = ~other_part[column].isin(set(real_part[column].dropna())) & (other_part[column].notna()
+                                                                                  | ~real_has_nan)
+            if unseen.any():
+                other_part[column] = other_part[column].astype(object)
+                other_part.loc[unseen, column] = np.nan if real_has_nan else real_part[column].mode().iloc[0]
         np.random.seed(seed)  # SDMetrics shuffles its cross-validation folds with NumPy's global generator
         result["LogisticDetection"] = LogisticDetection.compute(real_part, other_part, _sdmetrics_metadata(kinds))
     result["detection ROC AUC"] = detection_auc(real, other, max_rows=max_rows, seed=seed, kinds=kinds)
