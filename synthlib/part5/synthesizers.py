@@ -21,7 +21,8 @@ from ..common.runtime import Timer
 
 __all__ = ["EFFICACY_CLASSIFIERS", "efficacy_classifier", "check_same_columns", "ml_efficacy",
            "SYNTHESIZERS", "ModeNormalisation", "mode_normalise", "log_frequency_probabilities",
-           "FittedSynthesizer", "detect_metadata", "fit_synthesizer", "quality_score", "efficacy_table"]
+           "FittedSynthesizer", "detect_metadata", "fit_synthesizer", "quality_score", "efficacy_table", "PeakMemory",
+           "sample_tvae_categories"]
 
 #: The classifiers of the CTGAN paper's machine-learning-efficacy benchmark for binary tables such as Adult
 #: (Xu et al. 2019, via SDGym): their F1 on the positive class, averaged, is the figure the paper reports.
@@ -215,6 +216,65 @@ def log_frequency_probabilities(counts) -> pd.Series:
     return weights / weights.sum()
 
 
+class PeakMemory:
+    """The peak resident memory of this process while a block runs, above its level at the start, in MiB (5.1).
+
+    ``with PeakMemory() as memory: ...`` then ``memory.mb``. On Linux a background thread reads the resident set
+    size from ``/proc/self/statm`` every ``interval`` seconds (so NumPy, PyTorch and everything else count, which
+    ``tracemalloc`` would miss); elsewhere it falls back to ``resource.getrusage``'s ``ru_maxrss``, the process's
+    lifetime peak, which only sees growth beyond any earlier peak. ``method`` says which was used.
+    """
+
+    def __init__(self, interval: float = 0.01):
+        self.interval = interval
+        self.mb = float("nan")
+        self.method = "/proc/self/statm" if _resident_bytes() is not None else "resource.getrusage ru_maxrss"
+
+    def __enter__(self) -> "PeakMemory":
+        import threading
+
+        self._stop = threading.Event()
+        if self.method == "/proc/self/statm":
+            self._start = self._peak = _resident_bytes()
+
+            def poll():
+                while not self._stop.wait(self.interval):
+                    self._peak = max(self._peak, _resident_bytes() or 0)
+
+            self._thread = threading.Thread(target=poll, daemon=True)
+            self._thread.start()
+        else:
+            self._start = _max_resident_bytes()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.method == "/proc/self/statm":
+            self._stop.set()
+            self._thread.join()
+            self._peak = max(self._peak, _resident_bytes() or 0)
+        else:
+            self._peak = _max_resident_bytes()
+        self.mb = max(0.0, (self._peak - self._start) / 2 ** 20)
+
+
+def _resident_bytes() -> int | None:
+    try:
+        with open("/proc/self/statm") as statm:
+            import os
+
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def _max_resident_bytes() -> int:
+    import resource
+    import sys
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # bytes on macOS, KiB on Linux
+
+
 @dataclass
 class FittedSynthesizer:
     """An SDV 2.0 synthesizer after ``fit_synthesizer``: the model, its settings and its measured fit time (5.1)."""
@@ -227,6 +287,7 @@ class FittedSynthesizer:
     batch_size: int | None
     device: str
     threads: int | None
+    peak_memory_mb: float = float("nan")
 
     @property
     def label(self) -> str:
@@ -234,8 +295,13 @@ class FittedSynthesizer:
         name = {"gaussian_copula": "GaussianCopula", "ctgan": "CTGAN", "tvae": "TVAE"}[self.kind]
         return name if self.epochs is None else f"{name} ({self.epochs} epoch{'s' if self.epochs != 1 else ''})"
 
-    def sample(self, num_rows: int, *, match=None, column: str | None = None, max_tries: int = 20) -> pd.DataFrame:
+    def sample(self, num_rows: int, *, match=None, column: str | None = None, max_tries: int = 20,
+               categories: str = "most probable") -> pd.DataFrame:
         """Draw ``num_rows`` synthetic rows as a DataFrame (SDV 2.0's ``sample`` returns ``{table: frame}``).
+
+        ``categories="sampled"`` (TVAE only) draws each categorical value from the probabilities TVAE's decoder
+        outputs for it, instead of taking the most probable one as SDV 2.0 does (``"most probable"``, the
+        default): see :func:`sample_tvae_categories`.
 
         With ``match`` (a real table) and ``column``, sample conditionally: each value of ``column`` appears in
         the same proportion as in ``match`` (SDV's ``sample_from_conditions``; CTGAN and TVAE fulfil it by
@@ -244,6 +310,14 @@ class FittedSynthesizer:
         repeatable.
         """
         num_rows = check_count(num_rows, "num_rows", minimum=1)
+        if categories not in ("most probable", "sampled"):
+            raise ValueError(f"categories must be 'most probable' or 'sampled', got {categories!r}")
+        if categories == "sampled":
+            if self.kind != "tvae":
+                raise ValueError(f"categories='sampled' is for TVAE, whose decoder outputs category probabilities; "
+                                 f"{self.kind} samples its categories already")
+            with sample_tvae_categories(self.synthesizer):
+                return self.sample(num_rows, match=match, column=column, max_tries=max_tries)
         self.synthesizer.reset_sampling()
         if match is None:
             if column is not None:
@@ -274,6 +348,50 @@ class FittedSynthesizer:
     def loss_values(self) -> pd.DataFrame | None:
         """The training losses per epoch and batch (CTGAN and TVAE), None for the Gaussian copula."""
         return None if self.kind not in DEEP_SYNTHESIZERS else self.synthesizer.get_loss_values()
+
+
+def _tvae_draw(model, samples: int):
+    """TVAE's sampling (ctgan 0.12's ``TVAE.sample``) with every categorical column drawn from its probabilities."""
+    import torch
+
+    model.decoder.eval()
+    data, sigmas = [], None
+    for _ in range(samples // model.batch_size + 1):
+        noise = torch.normal(mean=torch.zeros(model.batch_size, model.embedding_dim), std=1.0).to(model._device)
+        with torch.no_grad():
+            fake, sigmas = model.decoder(noise)
+        rows, start = torch.tanh(fake), 0
+        for info in model.transformer._column_transform_info_list:
+            for span in info.output_info:
+                stop = start + span.dim
+                if info.column_type == "discrete":  # one softmax span: the category's logits
+                    drawn = torch.multinomial(torch.softmax(fake[:, start:stop], dim=1), 1).squeeze(1)
+                    rows[:, start:stop] = torch.nn.functional.one_hot(drawn, span.dim).to(rows.dtype)
+                start = stop
+        data.append(rows.cpu().numpy())
+    return model.transformer.inverse_transform(np.concatenate(data)[:samples], sigmas.detach().cpu().numpy())
+
+
+@contextmanager
+def sample_tvae_categories(synthesizer):
+    """While active, SDV's fitted ``TVAESynthesizer`` draws each categorical value from its decoder's probabilities.
+
+    TVAE's decoder outputs, for each categorical column, one logit per category, and its training loss is the
+    cross-entropy of those probabilities; but ctgan 0.12 (under SDV 2.0) samples by taking the **most probable**
+    category of each decoded row. A category that is never the most probable one for any latent draw, as most
+    rare native countries of Adult, then never appears. Drawing from the probabilities samples the model that
+    was fitted. Numeric columns are sampled as before. Seeding follows SDV's (``reset_sampling``).
+    """
+    from ctgan.synthesizers.base import random_state
+
+    model = getattr(synthesizer, "_model", None)
+    if model is None or type(model).__name__ != "TVAE":
+        raise TypeError("sample_tvae_categories needs a fitted SDV TVAESynthesizer")
+    model.sample = random_state(_tvae_draw).__get__(model)
+    try:
+        yield synthesizer
+    finally:
+        del model.sample  # back to the class's own sample
 
 
 @contextmanager
@@ -372,10 +490,11 @@ def fit_synthesizer(kind: str, table: pd.DataFrame, metadata, *, epochs: int | N
     synthesizer = cls(metadata, **options)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    with _threads(threads), Timer() as timer:
+    with _threads(threads), PeakMemory() as memory, Timer() as timer:
         synthesizer.fit({table_name: table})
     return FittedSynthesizer(kind=kind, synthesizer=synthesizer, table_name=table_name, seconds=timer.seconds,
-                             epochs=epochs, batch_size=batch_size, device=device, threads=threads)
+                             epochs=epochs, batch_size=batch_size, device=device, threads=threads,
+                             peak_memory_mb=memory.mb)
 
 
 def quality_score(real: pd.DataFrame, synthetic: pd.DataFrame, metadata) -> dict:
