@@ -55,6 +55,6 @@ from .book.datasets import (
 )
 from .exercises import check, list_exercises
 from .common.plotting import REAL_COLOUR, SYNTHETIC_COLOUR, plot_real_vs_synthetic, show_image_grid, use_style
-from .common.runtime import Timer, seed_everything, select_device
+from .common.runtime import Timer, measure_resources, seed_everything, select_device
 
 __version__ = "0.1.0"

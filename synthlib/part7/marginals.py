@@ -4,7 +4,8 @@ MST measures every 1-way marginal and the 2-way marginals along a maximum spanni
 (the exponential mechanism on how far each pair is from independence), adds Gaussian noise under zero-concentrated
 DP (zCDP), fits a tree-structured graphical model to the noisy counts and samples from it. Written out in NumPy:
 the reference implementation (the ``mbi`` package, private-pgm) fits the same model by mirror descent; the tests
-check the two agree. Only NumPy and pandas: ``import synthlib`` stays light.
+check the two agree. For comparison, ``train_dp_vae`` trains a small VAE with DP-SGD (Opacus) on the same
+discretised table. torch and Opacus are imported inside that function: ``import synthlib`` stays light.
 """
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ __all__ = [
     "MSTModel",
     "fit_mst",
     "marginal_tvd",
+    "DPVAEResult",
+    "train_dp_vae",
 ]
 
 
@@ -287,3 +290,102 @@ def marginal_tvd(real_codes, synthetic_codes, domain: dict, way: int = 2) -> flo
                               - _probabilities(_counts(synthetic, domain, cols))).sum()
                  for cols in combinations(list(domain), way)]
     return float(np.mean(distances))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A generator trained with DP-SGD on the same discretised table: a small VAE on its one-hot encoding
+
+
+@dataclass
+class DPVAEResult:
+    """A VAE trained with DP-SGD (Opacus): ``sample(n, rng)`` returns integer codes like MST's."""
+
+    domain: dict
+    decoder: object = field(repr=False)
+    latent: int
+    epsilon: float  # spent, by Opacus's RDP accountant
+    delta: float
+    noise_multiplier: float
+    epochs: int
+
+    def sample(self, n: int, rng=None):
+        import pandas as pd
+        import torch
+
+        n, rng = check_count(n, "n", minimum=1), as_rng(rng)
+        z = torch.from_numpy(rng.standard_normal((n, self.latent)).astype(np.float32))
+        with torch.no_grad():
+            logits = self.decoder(z).numpy().astype(float)
+        columns, start = {}, 0
+        for column, size in self.domain.items():
+            block = logits[:, start:start + size]
+            p = np.exp(block - block.max(axis=1, keepdims=True))
+            cumulative = (p / p.sum(axis=1, keepdims=True)).cumsum(axis=1)
+            cumulative[:, -1] = 1.0
+            columns[column] = (rng.random((n, 1)) > cumulative).sum(axis=1)
+            start += size
+        return pd.DataFrame(columns)
+
+
+def train_dp_vae(codes, domain: dict, *, epsilon: float, delta: float, epochs: int = 5, batch_size: int = 512,
+                 latent: int = 8, hidden: int = 64, lr: float = 4e-3, max_grad_norm: float = 1.0,
+                 seed: int = 0) -> DPVAEResult:
+    """A VAE on the one-hot encoding of ``codes`` trained with DP-SGD at (ε, δ): Opacus clips each row's gradient
+    to ``max_grad_norm``, adds Gaussian noise, samples batches by Poisson sampling and picks the noise so that
+    ``epochs`` passes spend ε (its RDP accountant). Loss: each column's cross-entropy plus the KL term."""
+    import warnings
+
+    import torch
+    from opacus import PrivacyEngine
+
+    epsilon, delta = _check_epsilon_delta(epsilon, delta)
+    codes = _as_frame(codes, domain)
+    epochs = check_count(epochs, "epochs", minimum=1)
+    batch_size = check_count(batch_size, "batch_size", minimum=1)
+    sizes = list(domain.values())
+    offsets = np.cumsum([0, *sizes[:-1]])
+    onehot = np.zeros((len(codes), sum(sizes)), dtype=np.float32)
+    for column, offset in zip(domain, offsets):
+        onehot[np.arange(len(codes)), offset + codes[column].to_numpy()] = 1
+    torch.manual_seed(seed)
+
+    class VAE(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = torch.nn.Sequential(torch.nn.Linear(sum(sizes), hidden), torch.nn.ReLU(),
+                                               torch.nn.Linear(hidden, 2 * latent))
+            self.decoder = torch.nn.Sequential(torch.nn.Linear(latent, hidden), torch.nn.ReLU(),
+                                               torch.nn.Linear(hidden, sum(sizes)))
+
+        def forward(self, x):
+            mean, log_var = self.encoder(x).chunk(2, dim=1)
+            z = mean + torch.randn_like(mean) * (0.5 * log_var).exp()
+            return self.decoder(z), mean, log_var
+
+    vae = VAE()
+    data = torch.from_numpy(onehot)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(data), batch_size=batch_size, shuffle=True,
+                                         generator=torch.Generator().manual_seed(seed))
+    optimizer = torch.optim.Adam(vae.parameters(), lr=lr)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Opacus's notices: insecure (but seeded) RNG, backward hooks
+        engine = PrivacyEngine(accountant="rdp", secure_mode=False)
+        private, optimizer, loader = engine.make_private_with_epsilon(
+            module=vae, optimizer=optimizer, data_loader=loader, target_epsilon=epsilon, target_delta=delta,
+            epochs=epochs, max_grad_norm=max_grad_norm, noise_generator=torch.Generator().manual_seed(seed + 1))
+        for _ in range(epochs):
+            for (batch,) in loader:
+                if len(batch) == 0:
+                    continue
+                logits, mean, log_var = private(batch)
+                loss = -0.5 * (1 + log_var - mean**2 - log_var.exp()).sum(dim=1).mean()
+                for offset, size in zip(offsets, sizes):
+                    loss = loss + torch.nn.functional.cross_entropy(logits[:, offset:offset + size],
+                                                                    batch[:, offset:offset + size].argmax(1))
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+        spent = engine.get_epsilon(delta)
+    vae.decoder.eval()
+    return DPVAEResult(domain=dict(domain), decoder=vae.decoder, latent=latent, epsilon=float(spent), delta=delta,
+                       noise_multiplier=float(optimizer.noise_multiplier), epochs=epochs)
