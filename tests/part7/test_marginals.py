@@ -176,3 +176,20 @@ def test_bad_tables_are_refused():
 
 def test_flat_api():
     assert synthlib.fit_mst is mst.fit_mst and synthlib.marginal_tvd is mst.marginal_tvd
+
+
+def test_dp_vae_spends_its_budget_and_learns_a_strong_dependence():
+    pytest.importorskip("opacus")
+    rng = np.random.default_rng(5)
+    a = rng.integers(0, 4, 4_000)
+    table = pd.DataFrame({"a": a, "b": a % 2})  # b is a function of a
+    domain = {"a": 4, "b": 2}
+    model = mst.train_dp_vae(table, domain, epsilon=8.0, delta=1e-6, epochs=8, batch_size=256, seed=0)
+    assert model.epsilon == pytest.approx(8.0, rel=0.05) and model.noise_multiplier > 0
+    rows = model.sample(5_000, rng=1)
+    assert list(rows.columns) == ["a", "b"] and rows["a"].between(0, 3).all()
+    assert (rows["a"] % 2 == rows["b"]).mean() > 0.8  # independent columns would agree half the time
+    with pytest.raises(ValueError, match="epsilon"):
+        mst.train_dp_vae(table, domain, epsilon=0.0, delta=1e-6)
+    with pytest.raises(KeyError, match="differ"):
+        mst.train_dp_vae(table, {"a": 4, "c": 2}, epsilon=1.0, delta=1e-6)
