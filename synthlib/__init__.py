@@ -28,6 +28,7 @@ from .part5.related_tables import *  # noqa: F401,F403 (section 5.4)
 from .part5.sequences import *  # noqa: F401,F403 (section 5.4)
 from .part6.applications import *  # noqa: F401,F403 (chapter 6)
 from .part7.differential_privacy import *  # noqa: F401,F403 (section 7.1)
+from .part7.marginals import *  # noqa: F401,F403 (section 7.1, MST)
 from .part7.self_supervised import *  # noqa: F401,F403 (section 7.2)
 from .part7.model_collapse import *  # noqa: F401,F403 (section 7.4)
 from .book.chapters import (
@@ -58,6 +59,6 @@ from .book.datasets import (
 )
 from .exercises import check, list_exercises
 from .common.plotting import REAL_COLOUR, SYNTHETIC_COLOUR, plot_real_vs_synthetic, show_image_grid, use_style
-from .common.runtime import Timer, seed_everything, select_device
+from .common.runtime import Timer, measure_resources, seed_everything, select_device
 
 __version__ = "0.1.0"

@@ -1,2 +1,2 @@
 """Part 7, latest developments: ``differential_privacy`` (7.1 mechanisms, DP-SGD helpers, PATE-GAN),
-``self_supervised`` (7.2 rotation prediction). Self-checks: ``synthlib.exercises.part7``."""
+``marginals`` (7.1 MST), ``self_supervised`` (7.2 rotation prediction). Self-checks: ``synthlib.exercises.part7``."""
