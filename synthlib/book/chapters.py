@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..common.runtime import Timer, seed_everything, select_device
+from ..common.arguments import check_seed
 
 METADATA = Path(__file__).with_name("chapters.toml")
 ARTIFACTS_ENV = "SYNTHLIB_ARTIFACTS"
@@ -229,6 +230,7 @@ def start_chapter(section: str, *, fast: bool = False, device: str = "auto", see
     Call it right after the parameters cell: ``run = synthlib.start_chapter("2.2", fast=fast, device=device,
     seed=seed)``. Taught in the preface.
     """
+    seed = check_seed(seed)
     from ..common.plotting import use_style
 
     info = chapter_info(section)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..common.arguments import as_rng, check_count, check_memory
+from ..common.arguments import as_rng, check_count, check_memory, check_seed
 
 __all__ = [
     "sample_marginals", "sample_within_groups",
@@ -172,6 +172,7 @@ def fit_and_score(train: pd.DataFrame, test: pd.DataFrame, target: str = "income
     standardised; F1 is for the ``positive`` class. With ``train`` synthetic and ``test`` real this is
     "train on synthetic, test on real". Section 1.
     """
+    seed = check_seed(seed)
     from sklearn.compose import make_column_transformer
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import accuracy_score, f1_score

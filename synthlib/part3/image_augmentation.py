@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from ..common.arguments import check_count, check_memory
+from ..common.arguments import as_torch_generator, check_count, check_memory, check_seed
 
 __all__ = ["image_to_tensor", "tensor_to_image", "augment_images", "sample_per_class", "per_class_accuracy"]
 
@@ -79,13 +79,10 @@ def _torch_seed(generator) -> int | None:
 
     if generator is None:
         return None
-    if isinstance(generator, torch.Generator):
-        return int(torch.randint(0, 2**62, (1,), generator=generator).item())
-    if isinstance(generator, numbers.Integral) and not isinstance(generator, bool):
-        if generator < 0:
-            raise ValueError(f"generator must be a non-negative seed, got {generator}")
-        return int(generator)
-    raise TypeError(f"generator must be a torch.Generator, an integer seed or None; got {type(generator).__name__}")
+    if isinstance(generator, (numbers.Integral, bool)):
+        return check_seed(generator, "generator")
+    generator = as_torch_generator(generator, "generator")  # a torch or numpy Generator; refuses anything else
+    return int(torch.randint(0, 2**62, (1,), generator=generator).item())
 
 
 def augment_images(images, transform, n_copies: int = 1, *, generator=None) -> np.ndarray:

@@ -314,7 +314,7 @@ def synonym_replacement(sentence: str, n: int, rng=None, *, synonyms=None) -> st
     the same synonym. If fewer than ``n`` words qualify, all of them are replaced. The result is the cleaned
     sentence (see :func:`clean_text`) with the same number of words.
     """
-    words, n = _words(sentence), check_count(n, "n")
+    words, n = _words(sentence), check_count(n, "n", maximum=MAX_OPERATIONS)
     return " ".join(_replace(words, n, as_rng(rng), _lookup(synonyms)))
 
 
@@ -325,7 +325,7 @@ def random_insertion(sentence: str, n: int, rng=None, *, synonyms=None) -> str:
     insert one of its synonyms at a random position (any of the gaps, ends included). The result has exactly
     ``n`` more words than the cleaned sentence, or is unchanged when no word has a synonym.
     """
-    words, n = _words(sentence), check_count(n, "n")
+    words, n = _words(sentence), check_count(n, "n", maximum=MAX_OPERATIONS)
     return " ".join(_insert(words, n, as_rng(rng), _lookup(synonyms)))
 
 
@@ -334,7 +334,7 @@ def random_swap(sentence: str, n: int, rng=None) -> str:
 
     The result is a permutation of the cleaned sentence's words (a one-word sentence comes back unchanged).
     """
-    words, n = _words(sentence), check_count(n, "n")
+    words, n = _words(sentence), check_count(n, "n", maximum=MAX_OPERATIONS)
     return " ".join(_swap(words, n, as_rng(rng)))
 
 
@@ -365,6 +365,10 @@ def _operation_plan(n_sentences: int, n_aug: int, rng: np.random.Generator) -> n
     return rng.permuted(pool, axis=1)[:, :n_aug]
 
 
+#: The most insertions or swaps in one sentence, or augmented copies of it: each is a Python step.
+MAX_OPERATIONS = 100_000
+
+
 def _check_alpha_n_aug(alpha, n_aug) -> tuple[float, int]:
     return check_probability(alpha, "alpha", closed=True), check_count(n_aug, "n_aug")
 
@@ -379,6 +383,7 @@ def eda(sentence: str, alpha: float = 0.1, n_aug: int = 4, rng=None, *, synonyms
     """
     words = _words(sentence)
     alpha, n_aug = _check_alpha_n_aug(alpha, n_aug)
+    check_memory("n_aug", n_aug, 100 * n_aug * (len(words) + 2))  # one Python string per augmented sentence
     rng, lookup = as_rng(rng), _lookup(synonyms)
     n = _n_changed(alpha, len(words))
     made = []

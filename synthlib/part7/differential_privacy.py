@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..common.arguments import as_rng, as_sample, check_count, check_memory, check_positive, check_probability
+from ..common.arguments import (MAX_EPOCHS, MAX_LAYER_WIDTH, MAX_TRAINING_STEPS, as_rng, as_sample, check_count,
+                               check_memory, check_positive, check_probability, check_seed)
 
 __all__ = [
     "laplace_scale",
@@ -78,6 +79,7 @@ def laplace_mechanism(value, sensitivity: float, epsilon: float, rng: np.random.
     ``value`` may be a number or an array (then Δ is the L1 sensitivity of the whole vector); ``size`` draws
     that many independent releases at once (for the empirical check).
     """
+    rng = as_rng(rng)
     scale = laplace_scale(sensitivity, epsilon)
     value, shape, rng = _release(value, size, rng)
     return value + rng.laplace(0.0, scale, size=shape)
@@ -110,6 +112,7 @@ def gaussian_sigma(sensitivity: float, epsilon: float, delta: float) -> float:
 def gaussian_mechanism(value, sensitivity: float, epsilon: float, delta: float, rng: np.random.Generator,
                        size=None):
     """Release ``value`` plus Gaussian noise of the classical σ (section 7.1); (ε, δ)-DP for ε < 1."""
+    rng = as_rng(rng)
     sigma = gaussian_sigma(sensitivity, epsilon, delta)
     value, shape, rng = _release(value, size, rng)
     return value + rng.normal(0.0, sigma, size=shape)
@@ -345,8 +348,13 @@ def fit_classifier_epochs(net, optimizer, loader, epochs: int) -> None:
 
     import torch
 
-    if int(epochs) < 1:
-        raise ValueError(f"epochs must be ≥ 1, got {epochs!r}")
+    epochs = check_count(epochs, "epochs", minimum=1, maximum=MAX_EPOCHS)
+    for value, name in ((net, "net"), (optimizer, "optimizer")):
+        if not hasattr(value, "zero_grad"):
+            raise TypeError(f"{name} must be a torch {'network' if name == 'net' else 'optimizer'}, got "
+                            f"{type(value).__name__}")
+    if not hasattr(loader, "__iter__") or isinstance(loader, (str, bytes)):
+        raise TypeError(f"loader must yield (inputs, targets) batches (a torch DataLoader), got {type(loader).__name__}")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for _ in range(int(epochs)):
@@ -447,6 +455,7 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
     data-dependent bound, so the reported ε itself depends on the data (Papernot et al., 2017, release it
     only after smoothing).
     """
+    seed = check_seed(seed)
     import torch
     import torch.nn.functional as F
 
@@ -458,11 +467,12 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
     if len(data) < n_teachers:
         raise ValueError(f"need 1 ≤ n_teachers ≤ number of rows, got {n_teachers} teachers for {len(data)} rows")
     batch_size = check_count(batch_size, "batch_size", minimum=1)
-    max_iterations = check_count(max_iterations, "max_iterations")
+    max_iterations = check_count(max_iterations, "max_iterations", maximum=MAX_TRAINING_STEPS)
     teacher_steps = check_count(teacher_steps, "teacher_steps", minimum=1)
     student_steps = check_count(student_steps, "student_steps", minimum=1)
-    warmup_steps = check_count(warmup_steps, "warmup_steps")
-    noise_dim, hidden = check_count(noise_dim, "noise_dim", minimum=1), check_count(hidden, "hidden", minimum=1)
+    warmup_steps = check_count(warmup_steps, "warmup_steps", maximum=MAX_TRAINING_STEPS)
+    noise_dim = check_count(noise_dim, "noise_dim", minimum=1, maximum=MAX_LAYER_WIDTH)
+    hidden = check_count(hidden, "hidden", minimum=1, maximum=MAX_LAYER_WIDTH)
     lam, lr, teacher_lr = check_positive(lam, "lam"), check_positive(lr, "lr"), check_positive(teacher_lr, "teacher_lr")
     seed = check_count(seed, "seed")
     check_memory("batch_size", batch_size, 4 * 4 * n_teachers * batch_size * data.shape[1])  # the teachers' batch
@@ -542,13 +552,15 @@ def train_plain_gan(data, *, iterations: int = 500, batch_size: int = 64, noise_
                     lr: float = 1e-3, seed: int = 0, progress: bool = False) -> PateGanResult:
     """The same generator trained against an ordinary discriminator that sees the real rows (section 7.1):
     the non-private baseline for PATE-GAN."""
+    seed = check_seed(seed)
     import torch
     import torch.nn.functional as F
 
     data = torch.from_numpy(_check_table(data))
-    iterations = check_count(iterations, "iterations", minimum=1)
+    iterations = check_count(iterations, "iterations", minimum=1, maximum=MAX_TRAINING_STEPS)
     batch_size = check_count(batch_size, "batch_size", minimum=1)
-    noise_dim, hidden = check_count(noise_dim, "noise_dim", minimum=1), check_count(hidden, "hidden", minimum=1)
+    noise_dim = check_count(noise_dim, "noise_dim", minimum=1, maximum=MAX_LAYER_WIDTH)
+    hidden = check_count(hidden, "hidden", minimum=1, maximum=MAX_LAYER_WIDTH)
     lr, seed = check_positive(lr, "lr"), check_count(seed, "seed")
     check_memory("batch_size", batch_size, 4 * 8 * batch_size * max(hidden, data.shape[1]))
     torch.manual_seed(seed)

@@ -204,3 +204,13 @@ def test_efficacy_table_rows_columns_and_published_figures(table):
         efficacy_table({}, test, "label", "yes")
     with pytest.raises(KeyError, match="not rows"):
         efficacy_table({"identity": train}, test, "label", "yes", published={"CTGAN": 0.6})
+
+
+@pytest.mark.parametrize("bad, error, message", [(np.nan, ValueError, "is all missing"),
+                                                  ("x", TypeError, "holds object values")])
+def test_quality_score_refuses_a_synthetic_numeric_column_of_nan_or_strings(bad, error, message):
+    """Issue 17: an all-NaN or all-string synthetic numeric column scored 1.0."""
+    real = pd.DataFrame({"age": np.arange(30) % 7 + 20.0, "job": ["a", "b", "c"] * 10})
+    synthetic = real.assign(age=bad)
+    with pytest.raises(error, match=f"synthetic column 'age' .*{message}"):
+        quality_score(real, synthetic, detect_metadata(real))
