@@ -390,7 +390,8 @@ def list_datasets() -> pd.DataFrame:
 
 def get_dataset(name: str) -> Dataset:
     if not isinstance(name, str) or name not in REGISTRY:
-        raise KeyError(f"unknown dataset {name!r}; registered datasets: {', '.join(sorted(REGISTRY))}")
+        raise KeyError(f"unknown dataset {name!r}; registered datasets: {', '.join(sorted(REGISTRY))} (the name "
+                       "must be one of them)")
     return REGISTRY[name]
 
 
@@ -461,7 +462,7 @@ def load_dataset(name: str, *, offline: bool | None = None, verbose: bool = True
     if source is None:
         source = find_source(name, offline=offline)
         if verbose and source.fallback:
-            reason = "Could not use" if " " in source.fallback else "No network for"  # damaged files, or a network error
+            reason = "Could not use" if " " in source.fallback else "No network for"  # damaged files, or no network
             print(f"{reason} {dataset.online.describe()} ({source.fallback}); using the offline copy.")
     read = (dataset.read_offline or dataset.read) if source.offline else dataset.read
     loaded = LoadedData(name=name, data=read(source.files), is_full=source.is_full, origin=source.origin,

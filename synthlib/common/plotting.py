@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .arguments import check_count, check_positive
+from .arguments import as_sample, check_count, check_positive
 
 #: show_image_grid draws one panel per image: a few hundred take seconds, thousands minutes, so it refuses more.
 MAX_GRID_IMAGES = 400
@@ -43,12 +43,14 @@ def plot_real_vs_synthetic(real, synthetic, ax=None, *, bins: int = 40, labels=(
     for value, name in ((real, "real"), (synthetic, "synthetic")):
         if np.ndim(value) != 1:
             raise ValueError(f"{name} must be one column (1-dimensional); got shape {np.shape(value)}")
-    bins = check_count(bins, "bins", minimum=1, maximum=MAX_BINS)
+    if np.ndim(bins) == 0:  # a number of bins, or (below) the bin edges
+        bins = check_count(bins, "bins", minimum=1, maximum=MAX_BINS)
+    elif as_sample(bins, "bins").size > MAX_BINS + 1:
+        raise ValueError(f"bins gives {np.size(bins) - 1:,} bins; at most {MAX_BINS:,} are drawn")
     real_series, synthetic_series = pd.Series(real), pd.Series(synthetic)
-    kinds = {name: pd.api.types.is_numeric_dtype(series) for name, series in (("real", real_series),
-                                                                               ("synthetic", synthetic_series))}
-    if len(set(kinds.values())) == 2:
-        raise TypeError(f"real and synthetic must both be numeric or both categorical; numeric: {kinds}")
+    if pd.api.types.is_numeric_dtype(real_series) != pd.api.types.is_numeric_dtype(synthetic_series):
+        # numbers on one side only: both are drawn as categories (bars), labelled as text
+        real_series, synthetic_series = real_series.astype("string"), synthetic_series.astype("string")
     if real_series.dropna().empty or synthetic_series.dropna().empty:
         raise ValueError("real and synthetic must each contain at least one non-missing value")
     ax = _axes(ax)

@@ -113,7 +113,8 @@ def ci_coverage(draw_sample: Callable[[np.random.Generator], np.ndarray], true_v
     true_value = check_real(true_value, "true_value")
     n_trials = check_count(n_trials, "n_trials", minimum=1)
     n_resamples = check_count(n_resamples, "n_resamples", minimum=1)
-    check_work("n_trials", n_trials, float(n_trials) * n_resamples, 2e9, "resampled statistics (n_trials × n_resamples)")
+    check_work("n_trials", n_trials, float(n_trials) * n_resamples, 2e9,
+               "resampled statistics (n_trials × n_resamples)")
     rng = as_rng(rng)
     trials = range(n_trials)
     if progress:

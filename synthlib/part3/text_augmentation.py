@@ -163,10 +163,19 @@ class SynonymTable:
         return f"SynonymTable({len(self)} words cached, {self.queries} WordNet queries)"
 
 
+def _check_wordnet(wordnet):
+    if not hasattr(wordnet, "synsets"):
+        raise TypeError(f"wordnet must be NLTK's WordNet corpus reader (synthlib.load_wordnet().data), got "
+                        f"{type(wordnet).__name__}")
+
+
 def wordnet_synonyms(wordnet, word: str) -> tuple[str, ...]:
     """One fresh WordNet query: the sorted one-word synonyms of ``word``, the rule :class:`SynonymTable` caches.
 
     Section 3.2."""
+    _check_wordnet(wordnet)
+    if not isinstance(word, str):
+        raise TypeError(f"word must be a string, got {word!r}")
     names = {lemma.name().lower() for synset in wordnet.synsets(word) for lemma in synset.lemmas()}
     return tuple(sorted(name for name in names if name != word and _WORD.fullmatch(name)))
 
@@ -186,7 +195,12 @@ def wordnet_synonym_table(wordnet, words) -> dict[str, tuple[str, ...]]:
     names of the needed lines are parsed. The result is the same as one :func:`wordnet_synonyms` call per word.
     A reader without NLTK's WordNet internals falls back to exactly those calls.
     """
+    _check_wordnet(wordnet)
+    if isinstance(words, str) or not hasattr(words, "__iter__"):
+        raise TypeError(f"words must be a list of words, got {words!r}")
     words = list(dict.fromkeys(words))
+    if not all(isinstance(word, str) for word in words):
+        raise TypeError("words must all be strings")
     index = getattr(wordnet, "_lemma_pos_offset_map", None)
     morphy = getattr(wordnet, "_morphy", None)
     if index is None or morphy is None or not hasattr(wordnet, "abspath"):

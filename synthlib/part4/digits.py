@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..common.arguments import as_sample, as_torch_generator, check_count, check_memory, check_real, check_seed
+from ..common.arguments import (as_sample, as_torch_generator, check_count, check_memory, check_real,
+                               check_seed)
 
 __all__ = ["SampleQuality", "as_digit_batch", "batch_indices", "class_entropy", "classify_digits", "digit_mosaic",
            "digit_features", "frechet_distance", "grey_share", "quality_table", "sample_quality", "train_digit_classifier"]
@@ -207,6 +208,7 @@ def batch_indices(n: int, batch_size: int, steps: int, generator, device: str = 
     """
     generator = as_torch_generator(generator)
     torch = _torch()
+    device = _check_device(device)
     n, batch_size = _check_positive_int(n, "n"), _check_positive_int(batch_size, "batch_size")
     steps = _check_positive_int(steps, "steps")
     if not isinstance(generator, torch.Generator):
@@ -371,7 +373,7 @@ def digit_mosaic(images, ncols: int = 10, pad: int = 1) -> np.ndarray:
     ncols = _check_positive_int(ncols, "ncols")
     pad = check_count(pad, "pad", maximum=IMAGE_SIZE)
     nrows = -(-len(array) // ncols)
-    check_memory("images", len(array), 8 * (nrows * (IMAGE_SIZE + pad) + pad) * (ncols * (IMAGE_SIZE + pad) + pad))
+    check_memory("ncols", ncols, 8 * (nrows * (IMAGE_SIZE + pad) + pad) * (ncols * (IMAGE_SIZE + pad) + pad))
     size = IMAGE_SIZE + pad
     mosaic = np.zeros((nrows * size + pad, ncols * size + pad))
     for index, image in enumerate(array):

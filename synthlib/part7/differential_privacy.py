@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..common.arguments import (MAX_EPOCHS, MAX_LAYER_WIDTH, MAX_TRAINING_STEPS, as_rng, as_sample, check_count,
-                               check_memory, check_positive, check_probability, check_seed)
+                               check_memory, check_positive, check_probability, check_real, check_seed)
 
 __all__ = [
     "laplace_scale",
@@ -87,6 +87,8 @@ def laplace_mechanism(value, sensitivity: float, epsilon: float, rng: np.random.
 
 def _release(value, size, rng):
     """The checked (value, shape of the releases, generator) of a mechanism: a finite value, a sane ``size``."""
+    if isinstance(value, (str, bytes)) or np.asarray(value).dtype.kind not in "iufb":
+        raise TypeError(f"value must be a number or an array of numbers, got {value!r}")
     value = as_sample(value, "value", ndim=None)
     if size is not None:
         size = check_count(size, "size", minimum=1)
@@ -161,7 +163,7 @@ def empirical_privacy_check(mechanism, dataset_a, dataset_b, epsilon: float, *, 
         raise TypeError("mechanism must be a function mechanism(dataset, rng, size) returning `size` releases")
     n = check_count(n_samples, "n_samples", minimum=100)
     check_memory("n_samples", n, 6 * 8 * n)  # two sets of releases, pooled, sorted and binned
-    n_bins = check_count(n_bins, "n_bins", minimum=2)
+    n_bins = check_count(n_bins, "n_bins", minimum=2, maximum=max(100, n // 10))  # ten draws a bin, at least
     alpha = check_probability(alpha, "alpha")
     rng = np.random.default_rng(0) if rng is None else as_rng(rng)
     out_a = np.asarray(mechanism(dataset_a, rng, n), dtype=float).ravel()
@@ -218,12 +220,16 @@ def pate_aggregate(teacher_votes, lap_scale: float, rng: np.random.Generator, n_
     votes = np.asarray(teacher_votes)
     if votes.ndim != 2:
         raise ValueError(f"teacher_votes must be 2-D (n_teachers, n_queries), got shape {votes.shape}")
+    if votes.size == 0:
+        raise ValueError(f"teacher_votes is empty (shape {votes.shape}): no teacher voted")
+    if not np.issubdtype(votes.dtype, np.integer):
+        raise TypeError(f"teacher_votes must hold integer class indices, got an array of {votes.dtype}")
     n_classes = check_count(n_classes, "n_classes", minimum=2)
     check_memory("n_classes", n_classes, 3 * 8 * votes.shape[1] * n_classes)  # counts, noise and their sum
     rng = as_rng(rng)
     if votes.size and (votes.min() < 0 or votes.max() >= n_classes or not np.issubdtype(votes.dtype, np.integer)):
         raise ValueError(f"teacher_votes must hold integer class indices in 0..{n_classes - 1}")
-    lap_scale = float(lap_scale)
+    lap_scale = check_real(lap_scale, "lap_scale")
     if not math.isfinite(lap_scale) or lap_scale < 0:
         raise ValueError(f"lap_scale must be ≥ 0, got {lap_scale!r}")
     counts = np.stack([(votes == c).sum(axis=0) for c in range(n_classes)], axis=1).astype(float)
@@ -309,6 +315,8 @@ def adult_numeric(frame) -> np.ndarray:
 
     if not isinstance(frame, pd.DataFrame):
         raise TypeError("pass the Adult table as a pandas DataFrame (synthlib.load_adult().data['train'])")
+    if frame.empty:
+        raise ValueError("frame is empty: pass the Adult table (synthlib.load_adult().data['train'])")
     columns = {
         "age": (frame["age"].clip(17, 90) - 17) / 73,
         "education_num": (frame["education_num"].clip(1, 16) - 1) / 15,
@@ -328,8 +336,10 @@ def pca_features(train_images, test_images, n_components: int = 60):
     use a differentially private PCA), which the chapter states."""
     from sklearn.decomposition import PCA
 
-    train = np.asarray(train_images, dtype=np.float32).reshape(len(train_images), -1) / 255
-    test = np.asarray(test_images, dtype=np.float32).reshape(len(test_images), -1) / 255
+    n_components = check_count(n_components, "n_components", minimum=1)
+    train, test = (as_sample(images, name, ndim=3) for images, name in ((train_images, "train_images"),
+                                                                        (test_images, "test_images")))
+    train, test = (images.astype(np.float32).reshape(len(images), -1) / 255 for images in (train, test))
     if train.shape[1] != test.shape[1]:
         raise ValueError(f"train and test images must have the same size, got {train.shape} and {test.shape}")
     if not 1 <= int(n_components) <= min(train.shape):
