@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..common.runtime import Timer, seed_everything, select_device
+from ..common.arguments import check_count, check_seed
 
 METADATA = Path(__file__).with_name("chapters.toml")
 ARTIFACTS_ENV = "SYNTHLIB_ARTIFACTS"
@@ -83,6 +84,8 @@ def glue(name: str, value: Any, display: bool = False) -> None:
     NumPy scalars are stored as plain Python numbers, so that the prose shows ``0.95``, not ``np.float64(0.95)``;
     strings are stored as text (no quotes), readable by both ``{glue:text}`` and ``{glue:md}``.
     """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name must be a non-empty string, got {name!r}")
     from IPython import get_ipython
     from IPython.core.formatters import format_display_data
     from IPython.display import display as ipy_display
@@ -157,13 +160,17 @@ def save_table(frame, section: str, name: str) -> Path:
 
 def save_samples(images, section: str, minimum: int = 2_000) -> Path:
     """Save generated images as ``<artifacts>/<section>/samples.npy``: float32, N×H×W, values in [0, 1]."""
-    array = np.asarray(images, dtype=np.float32)
+    minimum = check_count(minimum, "minimum", minimum=1)
+    try:
+        array = np.asarray(images, dtype=np.float32)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"images must be numbers in [0, 1]; {error}") from None
     if array.ndim != 3:
-        raise ValueError(f"samples must have shape N×H×W; got {array.shape}")
+        raise ValueError(f"images must have shape N×H×W; got {array.shape}")
     if len(array) < minimum:
-        raise ValueError(f"need at least {minimum} samples, got {len(array)}")
+        raise ValueError(f"need at least minimum = {minimum} images, got {len(array)}")
     if np.isnan(array).any() or array.min() < 0 or array.max() > 1:
-        raise ValueError("sample values must lie in [0, 1] (and not be NaN)")
+        raise ValueError("images must lie in [0, 1] (and not be NaN)")
     path = artifacts_dir(section) / "samples.npy"
     np.save(path, array)
     return path
@@ -229,6 +236,7 @@ def start_chapter(section: str, *, fast: bool = False, device: str = "auto", see
     Call it right after the parameters cell: ``run = synthlib.start_chapter("2.2", fast=fast, device=device,
     seed=seed)``. Taught in the preface.
     """
+    seed = check_seed(seed)
     from ..common.plotting import use_style
 
     info = chapter_info(section)

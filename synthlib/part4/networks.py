@@ -33,11 +33,19 @@ def check_digit_batch(x: torch.Tensor) -> None:
         raise ValueError(f"expected a batch of digits shaped N×1×28×28; got {shape}")
 
 
+#: The largest latent size: far above any use for 28×28 digits, and the first layer still fits in memory.
+MAX_LATENT_DIM = 65_536
+
+
 def check_latent_dim(latent_dim) -> int:
     if isinstance(latent_dim, bool) or not isinstance(latent_dim, int):
-        raise TypeError(f"the latent size must be an integer, got {latent_dim!r}")
+        raise TypeError(f"latent_dim: the latent size must be an integer, got {latent_dim!r}")
     if latent_dim < 1:
-        raise ValueError(f"the latent size must be at least 1, got {latent_dim}: a code needs a dimension")
+        raise ValueError(f"latent_dim: the latent size must be at least 1, got {latent_dim}: a code needs a "
+                         "dimension")
+    if latent_dim > MAX_LATENT_DIM:
+        raise ValueError(f"latent_dim: the latent size must be at most {MAX_LATENT_DIM:,}, got {latent_dim:,}: "
+                         "the first layer alone would not fit in memory")
     return latent_dim
 
 

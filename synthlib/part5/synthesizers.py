@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..common.arguments import as_sample, check_count
+from ..common.arguments import as_sample, check_count, check_real, check_seed
 from ..common.runtime import Timer
 
 __all__ = ["EFFICACY_CLASSIFIERS", "efficacy_classifier", "check_same_columns", "ml_efficacy",
@@ -26,12 +26,16 @@ __all__ = ["EFFICACY_CLASSIFIERS", "efficacy_classifier", "check_same_columns", 
 
 #: The classifiers of the CTGAN paper's machine-learning-efficacy benchmark for binary tables such as Adult
 #: (Xu et al. 2019, via SDGym): their F1 on the positive class, averaged, is the figure the paper reports.
+#: The most threads a fit may ask for.
+MAX_THREADS = 1024
+
 EFFICACY_CLASSIFIERS = ("decision tree (depth 20)", "AdaBoost (50 estimators)", "logistic regression",
                         "MLP (50 hidden units)")
 
 
 def efficacy_classifier(name: str, seed: int = 0):
     """A fresh, unfitted classifier of the efficacy benchmark (see ``EFFICACY_CLASSIFIERS``)."""
+    seed = check_seed(seed)
     from sklearn.ensemble import AdaBoostClassifier
     from sklearn.linear_model import LogisticRegression
     from sklearn.neural_network import MLPClassifier
@@ -45,7 +49,7 @@ def efficacy_classifier(name: str, seed: int = 0):
                                                        random_state=seed),
     }
     if name not in makers:
-        raise KeyError(f"unknown classifier {name!r}; choose from {', '.join(makers)}")
+        raise KeyError(f"unknown classifier {name!r}: name must be one of {', '.join(makers)}")
     return makers[name]()
 
 
@@ -77,6 +81,16 @@ def _encoder(train: pd.DataFrame):
     ])
 
 
+def _check_classifiers(classifiers) -> tuple:
+    if isinstance(classifiers, str) or not isinstance(classifiers, (list, tuple)) or not classifiers:
+        raise ValueError(f"classifiers must be a non-empty tuple of names from {EFFICACY_CLASSIFIERS}, got "
+                         f"{classifiers!r}")
+    unknown = [c for c in classifiers if c not in EFFICACY_CLASSIFIERS]
+    if unknown:
+        raise ValueError(f"unknown classifiers {unknown}; choose from {', '.join(EFFICACY_CLASSIFIERS)}")
+    return tuple(classifiers)
+
+
 def ml_efficacy(train: pd.DataFrame, test: pd.DataFrame, target: str, positive, *, seed: int = 0,
                 classifiers: tuple[str, ...] = EFFICACY_CLASSIFIERS) -> pd.DataFrame:
     """Train each classifier on ``train`` (real or synthetic), test on the real ``test``: F1 of ``positive``.
@@ -84,10 +98,12 @@ def ml_efficacy(train: pd.DataFrame, test: pd.DataFrame, target: str, positive, 
     Returns one row per classifier and a final "mean" row: the CTGAN paper's machine-learning-efficacy figure
     when ``train`` is synthetic, and its "identity" figure when ``train`` is real. Sections 5.1 and 5.3.
     """
+    seed = check_seed(seed)
     from sklearn.metrics import accuracy_score, f1_score
     from sklearn.pipeline import make_pipeline
 
     check_same_columns(test, train, names=("test", "train"))
+    classifiers = _check_classifiers(classifiers)
     if target not in train.columns:
         raise KeyError(f"unknown target column {target!r}; columns: {', '.join(map(str, train.columns))}")
     labels = set(train[target].dropna().unique())
@@ -165,10 +181,12 @@ def mode_normalise(values, *, max_modes: int = 10, weight_threshold: float = 0.0
     below ``weight_threshold`` are dropped. Each value's mode is drawn from its posterior probabilities over the
     kept modes (``sample_mode=True``, as CTGAN does) or taken as the most probable one (``sample_mode=False``).
     """
+    seed = check_seed(seed)
     from sklearn.mixture import BayesianGaussianMixture
 
     column = as_sample(values, "values")
     max_modes = check_count(max_modes, "max_modes", minimum=1)
+    weight_threshold = check_real(weight_threshold, "weight_threshold")
     if not 0 <= weight_threshold < 1:
         raise ValueError(f"weight_threshold must lie in [0, 1), got {weight_threshold}")
     if np.ptp(column) == 0:
@@ -205,7 +223,10 @@ def log_frequency_probabilities(counts) -> pd.Series:
     often than their share of the rows, so that the conditional generator learns them too. ``counts`` is a
     pandas Series (index: categories), a dict or a sequence of non-negative counts.
     """
-    series = pd.Series(counts, dtype=float) if not isinstance(counts, pd.Series) else counts.astype(float)
+    try:
+        series = pd.Series(counts, dtype=float) if not isinstance(counts, pd.Series) else counts.astype(float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"counts must be numbers (one count per category); {error}") from None
     if series.empty:
         raise ValueError("counts is empty; give at least one category's count")
     if series.isna().any() or (series < 0).any():
@@ -400,6 +421,7 @@ def _threads(threads: int | None):
     if threads is None:
         yield
         return
+    threads = check_count(threads, "threads", minimum=1, maximum=MAX_THREADS)
     import torch
     from joblib import parallel_config
     from threadpoolctl import threadpool_limits
@@ -456,8 +478,9 @@ def fit_synthesizer(kind: str, table: pd.DataFrame, metadata, *, epochs: int | N
     CPU one thread is often the fastest, None leaves the libraries' defaults. NumPy and PyTorch are seeded with
     ``seed`` first, which makes runs similar but not identical: SDV fits are not fully seedable.
     """
-    if kind not in SYNTHESIZERS:
-        raise KeyError(f"unknown synthesizer {kind!r}; choose from {', '.join(SYNTHESIZERS)}")
+    seed = check_seed(seed)
+    if not isinstance(kind, str) or kind not in SYNTHESIZERS:
+        raise KeyError(f"unknown synthesizer {kind!r}: kind must be one of {', '.join(SYNTHESIZERS)}")
     _check_table(table, "table")
     table_name = _single_table_name(metadata)
     described = set(metadata.get_column_names(table_name=table_name))
@@ -468,7 +491,7 @@ def fit_synthesizer(kind: str, table: pd.DataFrame, metadata, *, epochs: int | N
     if device not in ("cpu", "cuda"):
         raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
     if threads is not None:
-        threads = check_count(threads, "threads", minimum=1)
+        threads = check_count(threads, "threads", minimum=1, maximum=MAX_THREADS)
     if kind in DEEP_SYNTHESIZERS:
         if epochs is None:
             raise ValueError(f"{kind} needs epochs (SDV's default is 300; state what you use)")
@@ -510,6 +533,14 @@ def quality_score(real: pd.DataFrame, synthetic: pd.DataFrame, metadata) -> dict
 
     check_same_columns(real, synthetic)
     table_name = _single_table_name(metadata)
+    sdtypes = {c: v.get("sdtype") for c, v in metadata.to_dict()["tables"][table_name]["columns"].items()}
+    for column in real.columns:
+        if sdtypes.get(column) == "numerical":
+            if not pd.api.types.is_numeric_dtype(synthetic[column]):
+                raise TypeError(f"synthetic column {column!r} is numerical in the metadata but holds "
+                                f"{synthetic[column].dtype} values; convert it to numbers first")
+            if synthetic[column].isna().all():
+                raise ValueError(f"synthetic column {column!r} is all missing (NaN): a score would be meaningless")
     report = QualityReport()
     report.generate({table_name: real}, {table_name: synthetic[list(real.columns)]}, metadata.to_dict(),
                     verbose=False)
@@ -527,6 +558,9 @@ def efficacy_table(training_tables: dict, test: pd.DataFrame, target: str, posit
     Columns: each classifier's F1 of ``positive``, the mean ``F1`` (the paper's figure) and, when ``published``
     maps some labels to the paper's figures, a ``published F1`` column (NaN where the paper has none).
     """
+    seed = check_seed(seed)
+    if threads is not None:
+        threads = check_count(threads, "threads", minimum=1, maximum=MAX_THREADS)
     if not isinstance(training_tables, dict) or not training_tables:
         raise ValueError("training_tables must be a non-empty dict {label: DataFrame}")
     published = dict(published or {})

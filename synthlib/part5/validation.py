@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..common.arguments import as_rng, check_count, check_positive
+from ..common.arguments import as_rng, check_count, check_positive, check_seed
 from .synthesizers import EFFICACY_CLASSIFIERS, check_same_columns, ml_efficacy
 
 __all__ = ["ComparisonReport", "MembershipInference", "compare_tables", "distance_to_closest_record",
@@ -42,6 +42,8 @@ def column_kinds(frame: pd.DataFrame, metadata=None) -> dict[str, str]:
     """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
+    if frame.shape[1] == 0:
+        raise ValueError("frame has no columns")
     columns = _metadata_columns(metadata) if metadata is not None else {}
     kinds = {}
     for column in frame.columns:
@@ -79,6 +81,19 @@ def _sdmetrics_metadata(kinds: dict[str, str]) -> dict:
 # Distances and the membership-inference attack
 
 
+def _check_kinds(kinds, frame: pd.DataFrame) -> dict[str, str]:
+    """``kinds`` as given by the reader: {column: "numerical" or "categorical"} for every column of ``frame``."""
+    if not isinstance(kinds, dict):
+        raise TypeError(f"kinds must be a dict {{column: 'numerical' or 'categorical'}}, got {type(kinds).__name__}")
+    unknown = {c: k for c, k in kinds.items() if k not in ("numerical", "categorical")}
+    if unknown:
+        raise ValueError(f"kinds must map columns to 'numerical' or 'categorical'; got {unknown}")
+    missing = [c for c in frame.columns if c not in kinds]
+    if missing:
+        raise ValueError(f"kinds lacks the column(s) {missing}")
+    return kinds
+
+
 def distance_to_closest_record(rows: pd.DataFrame, reference: pd.DataFrame, *, kinds: dict[str, str] | None = None,
                                return_index: bool = False):
     """For every row of ``rows``, the distance to its closest row of ``reference`` (DCR, section 5.3).
@@ -90,7 +105,7 @@ def distance_to_closest_record(rows: pd.DataFrame, reference: pd.DataFrame, *, k
     SDMetrics' pairwise table merge. With ``return_index`` also returns the position of each closest record.
     """
     check_same_columns(reference, rows, names=("reference", "rows"))
-    kinds = kinds or column_kinds(reference)
+    kinds = _check_kinds(kinds, reference) if kinds is not None else column_kinds(reference)
     columns = list(reference.columns)
     numeric = [c for c in columns if kinds[c] == "numerical"]
     categorical = [c for c in columns if c not in numeric]
@@ -100,6 +115,10 @@ def distance_to_closest_record(rows: pd.DataFrame, reference: pd.DataFrame, *, k
             raise TypeError(f"numerical column(s) {bad} of {name} are not numeric")
     ref_numeric = reference[numeric].to_numpy(dtype=float)
     row_numeric = rows[numeric].to_numpy(dtype=float)
+    for name, values in (("rows", row_numeric), ("reference", ref_numeric)):
+        if np.isinf(values).any():
+            raise ValueError(f"{name} has infinite values in column(s) "
+                             f"{[c for c, bad in zip(numeric, np.isinf(values).any(axis=0)) if bad]}")
     ranges = np.nanmax(ref_numeric, axis=0) - np.nanmin(ref_numeric, axis=0) if numeric else np.empty(0)
     with np.errstate(divide="ignore"):
         scale = np.where(ranges > 0, 1 / np.where(ranges > 0, ranges, 1), np.inf)  # zero range: any difference is 1
@@ -190,7 +209,7 @@ def membership_inference(synthetic: pd.DataFrame, members: pd.DataFrame, non_mem
 
     check_same_columns(synthetic, members, names=("synthetic", "members"))
     check_same_columns(synthetic, non_members, names=("synthetic", "non_members"))
-    kinds = kinds or column_kinds(members)
+    kinds = _check_kinds(kinds, members) if kinds is not None else column_kinds(members)
     inside = distance_to_closest_record(members[synthetic.columns], synthetic, kinds=kinds)
     outside = distance_to_closest_record(non_members[synthetic.columns], synthetic, kinds=kinds)
     labels = np.r_[np.ones(inside.size), np.zeros(outside.size)]
@@ -213,6 +232,7 @@ def detection_auc(real: pd.DataFrame, synthetic: pd.DataFrame, *, model: str = "
     histogram gradient boosting, with native categorical columns: a strong detector) or ``"logistic"`` (one-hot
     logistic regression, as SDMetrics' LogisticDetection).
     """
+    seed = check_seed(seed)
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import StratifiedKFold
     from threadpoolctl import threadpool_limits
@@ -221,11 +241,11 @@ def detection_auc(real: pd.DataFrame, synthetic: pd.DataFrame, *, model: str = "
     if model not in ("boosting", "logistic"):
         raise ValueError(f"model must be 'boosting' or 'logistic', got {model!r}")
     folds = check_count(folds, "folds", minimum=2)
-    kinds = kinds or column_kinds(real)
+    kinds = _check_kinds(kinds, real) if kinds is not None else column_kinds(real)
     rng = np.random.default_rng(seed)
     n = min(len(real), len(synthetic), max_rows or len(real))
     if n < folds:
-        raise ValueError(f"need at least {folds} rows in each table for {folds}-fold cross-validation, got {n}")
+        raise ValueError(f"need at least {folds} rows in each table for folds={folds}-fold cross-validation, got {n}")
     pick = lambda table: table.iloc[np.sort(rng.choice(len(table), size=n, replace=False))]  # noqa: E731
     both = pd.concat([pick(real), pick(synthetic)[real.columns]], ignore_index=True)
     labels = np.r_[np.ones(n), np.zeros(n)]
@@ -284,7 +304,7 @@ def smoothed_bootstrap(frame: pd.DataFrame, n: int, bandwidth: float, rng=None, 
     n = check_count(n, "n", minimum=1)
     bandwidth = check_positive(bandwidth, "bandwidth")
     generator = as_rng(rng)
-    kinds = kinds or column_kinds(frame)
+    kinds = _check_kinds(kinds, frame) if kinds is not None else column_kinds(frame)
     rows = frame.iloc[generator.integers(0, len(frame), size=n)].reset_index(drop=True)
     result = {}
     for column in frame.columns:
@@ -419,6 +439,12 @@ def compare_tables(real: pd.DataFrame, synthetic, *, holdout: pd.DataFrame | Non
     where a row breaks the rule, e.g. ``adult_validity_rules(real)``) also the share of rows that break none
     (:func:`validity`).
     """
+    seed = check_seed(seed)
+    max_rows = check_count(max_rows, "max_rows", minimum=2)
+    sdmetrics_rows = check_count(sdmetrics_rows, "sdmetrics_rows", minimum=2)
+    from .synthesizers import _check_classifiers
+
+    classifiers = _check_classifiers(classifiers)
     from threadpoolctl import threadpool_limits
 
     # One thread for BLAS and OpenMP: faster on a busy 2-core machine, and the same numbers on any machine (the

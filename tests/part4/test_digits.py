@@ -37,8 +37,10 @@ def test_batch_indices_cover_each_epoch_and_repeat_with_the_seed():
     again = list(synthlib.batch_indices(10, 5, 4, torch.Generator().manual_seed(1)))
     assert all(torch.equal(a, b) for a, b in zip(batches, again))
     assert sorted(torch.cat(batches[:2]).tolist()) == list(range(10))
-    with pytest.raises(TypeError, match="torch.Generator"):
-        next(synthlib.batch_indices(10, 5, 4, 0))
+    # the same forms of randomness as every synthlib function: an integer seed is a torch generator seeded with it
+    assert all(torch.equal(a, b) for a, b in zip(batches, synthlib.batch_indices(10, 5, 4, 1)))
+    with pytest.raises(TypeError, match="generator must be a torch Generator"):
+        next(synthlib.batch_indices(10, 5, 4, "seed"))
     with pytest.raises(ValueError, match="steps must be at least 1"):
         next(synthlib.batch_indices(10, 5, 0, torch.Generator()))
 

@@ -83,3 +83,14 @@ def test_update_moving_average():
     synthlib.update_moving_average(fresh, model, decay=0.999, step=1)  # warm-up: decay capped at 2/11
     torch.testing.assert_close(fresh.weight, 2 / 11 * start + 9 / 11 * model.weight)
 
+
+
+def test_gan_helpers_refuse_arrays_empty_logits_and_huge_latent_sizes():
+    with pytest.raises(TypeError, match="real_logits must be a torch tensor"):
+        synthlib.discriminator_loss(np.zeros((4, 1)), torch.zeros(4, 1))
+    with pytest.raises(ValueError, match="fake_logits is empty"):
+        synthlib.generator_loss(torch.zeros(0, 1))
+    with pytest.raises(ValueError, match="latent_dim: the latent size must be at most 65,536"):
+        synthlib.make_gan(10**12)
+    with pytest.raises(TypeError, match="average must be a torch.nn.Module"):
+        synthlib.update_moving_average("net", synthlib.make_gan(2)[0])

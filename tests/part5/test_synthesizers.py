@@ -236,3 +236,13 @@ def test_peak_memory_sees_an_allocation_and_fits_record_it(small_table):
     assert memory.mb >= 30 and memory.method in ("/proc/self/statm", "resource.getrusage ru_maxrss")
     copula = fit_synthesizer("gaussian_copula", small_table, detect_metadata(small_table, "toy"))
     assert copula.peak_memory_mb >= 0
+
+
+@pytest.mark.parametrize("bad, error, message", [(np.nan, ValueError, "is all missing"),
+                                                  ("x", TypeError, "holds object values")])
+def test_quality_score_refuses_a_synthetic_numeric_column_of_nan_or_strings(bad, error, message):
+    """Issue 17: an all-NaN or all-string synthetic numeric column scored 1.0."""
+    real = pd.DataFrame({"age": np.arange(30) % 7 + 20.0, "job": ["a", "b", "c"] * 10})
+    synthetic = real.assign(age=bad)
+    with pytest.raises(error, match=f"synthetic column 'age' .*{message}"):
+        quality_score(real, synthetic, detect_metadata(real))

@@ -322,3 +322,15 @@ def test_compare_tables_reports_coverage_validity_and_copies(real, holdout):
     assert valid["no blue"] == 1 and valid["broken"] == 0 and valid["reference"] == 1
     copies = table.loc[("privacy", "exact copies of real rows")]
     assert copies["no blue"] == 1 and copies["reference"] == 0
+
+
+def test_distance_to_closest_record_refuses_inf_and_unknown_kinds():
+    """Issue 17: an inf reference value gave all-zero distances; 'numerical' misspelt treated a column as categorical."""
+    rows = pd.DataFrame({"x": [1.0, 2.0], "c": ["a", "b"]})
+    reference = pd.DataFrame({"x": [1.0, np.inf], "c": ["a", "b"]})
+    with pytest.raises(ValueError, match=r"reference has infinite values in column\(s\) \['x'\]"):
+        synthlib.distance_to_closest_record(rows, reference)
+    with pytest.raises(ValueError, match="kinds must map columns to 'numerical' or 'categorical'.*'numeric'"):
+        synthlib.distance_to_closest_record(rows, rows, kinds={"x": "numeric", "c": "categorical"})
+    with pytest.raises(ValueError, match=r"kinds lacks the column\(s\) \['c'\]"):
+        synthlib.distance_to_closest_record(rows, rows, kinds={"x": "numerical"})
