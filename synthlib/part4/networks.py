@@ -1,9 +1,12 @@
-"""The networks of sections 4.1 and 4.2: a digit classifier (the measuring instrument), a VAE, a GAN.
+"""The networks of sections 4.1, 4.2 and 4.3: a digit classifier (the measuring instrument), a VAE, a GAN, and the
+denoisers of diffusion and flow matching.
 
 This module imports torch at the top; ``digits``, ``vae`` and ``gan`` import it only inside their functions, so that
 ``import synthlib`` stays light. Every class is shown in the chapters with ``synthlib.show_source``.
 """
 from __future__ import annotations
+
+import math
 
 import torch
 from torch import nn
@@ -117,3 +120,58 @@ class Discriminator(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         check_digit_batch(x)
         return self.net(x).squeeze(1)
+
+
+def time_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
+    """Section 4.3: sines and cosines of t ∈ [0, 1] at ``dim / 2`` frequencies from 1 to 1,000 (as in
+    transformers' position encodings): the network can tell t = 0.50 from t = 0.51."""
+    if t.ndim != 1:
+        raise ValueError(f"expected one time per row, a vector; got shape {tuple(t.shape)}")
+    frequencies = torch.exp(torch.linspace(0, math.log(1000), dim // 2, device=t.device))
+    angles = t[:, None].float() * frequencies
+    return torch.cat([angles.sin(), angles.cos()], dim=1)
+
+
+class PointDenoiser(nn.Module):
+    """Section 4.3: (x, t) → a vector like x, for 2-d toy data: noise predicted (DDPM) or velocity (flow)."""
+
+    def __init__(self, dim: int = 2, width: int = 128, time_dim: int = 32):
+        super().__init__()
+        self.dim, self.time_dim = dim, time_dim
+        self.net = nn.Sequential(nn.Linear(dim + time_dim, width), nn.SiLU(), nn.Linear(width, width), nn.SiLU(),
+                                 nn.Linear(width, width), nn.SiLU(), nn.Linear(width, dim))
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor, labels=None) -> torch.Tensor:
+        if x.ndim != 2 or x.shape[1] != self.dim or t.shape != (len(x),):
+            raise ValueError(f"expected points N×{self.dim} and N times; got {tuple(x.shape)}, {tuple(t.shape)}")
+        return self.net(torch.cat([x, time_embedding(t, self.time_dim)], dim=1))
+
+
+class DigitDenoiser(nn.Module):
+    """Section 4.3: (noisy code, t, class) → a prediction shaped like the code (noise for DDPM, velocity for flow
+    matching), for digits encoded as ``dim`` numbers (their whitened principal components, see ``DigitCode``).
+
+    A residual MLP. The time (sines and cosines) and the class (10 = "no class", for classifier-free guidance)
+    enter every block as a learned shift.
+    """
+
+    def __init__(self, dim: int = 64, width: int = 512, blocks: int = 3, time_dim: int = 64):
+        super().__init__()
+        self.dim, self.time_dim = dim, time_dim
+        self.inp = nn.Linear(dim, width)
+        self.condition = nn.Sequential(nn.Linear(time_dim, width), nn.SiLU(), nn.Linear(width, width))
+        self.classes = nn.Embedding(11, width)  # ten digits and the null class
+        self.blocks = nn.ModuleList(nn.Sequential(nn.LayerNorm(width), nn.Linear(width, width), nn.SiLU(),
+                                                  nn.Linear(width, width)) for _ in range(blocks))
+        self.out = nn.Sequential(nn.LayerNorm(width), nn.Linear(width, dim))
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor, labels=None) -> torch.Tensor:
+        if x.ndim != 2 or x.shape[1] != self.dim or t.shape != (len(x),):
+            raise ValueError(f"expected codes N×{self.dim} and N times; got {tuple(x.shape)}, {tuple(t.shape)}")
+        if labels is None:
+            labels = torch.full((len(x),), 10, dtype=torch.long, device=x.device)
+        c = self.condition(time_embedding(t, self.time_dim)) + self.classes(labels)
+        h = self.inp(x)
+        for block in self.blocks:
+            h = h + block(h + c)
+        return self.out(h)
