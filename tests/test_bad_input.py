@@ -173,6 +173,66 @@ def balancing_results():
                          "precision": [0.4, 0.5], "f1": [0.45, 0.55]})
 
 
+def planes():
+    return pd.DataFrame({"tailnum": [f"p{i}" for i in range(6)], "seats": [100, 150, 200, 120, 180, 90]})
+
+
+def flights():
+    rng = np.random.default_rng(3)
+    return pd.DataFrame({"tailnum": [f"p{i % 5}" for i in range(30)], "t": np.arange(30),
+                         "distance": rng.normal(1000, 200, 30).round(), "delay": rng.normal(5, 10, 30).round(1)})
+
+
+def unit_frame():
+    return pd.DataFrame(np.random.default_rng(4).random((40, 3)), columns=["a", "b", "c"])
+
+
+@lru_cache(None)
+def _codes():
+    return synthlib.discretise(unit_frame(), {"a": 3, "b": 2, "c": 4})
+
+
+def codes():
+    return _codes()[0].copy()
+
+
+def domain():
+    return dict(_codes()[1])
+
+
+@lru_cache(None)
+def _schedule():
+    return synthlib.ddpm_schedule(10)
+
+
+def points_model():
+    """A denoiser of 2-d points that takes labels (the exact one of a Gaussian target ignores them)."""
+    return synthlib.gaussian_velocity(0.0, 1.0)
+
+
+def point_labels(n=8):
+    return _torch().arange(n) % 10
+
+
+def _normal_fit(data):
+    return float(np.mean(data)), float(np.std(data))
+
+
+def _normal_sample(model, n, rng):
+    return rng.normal(model[0], model[1], n)
+
+
+def _variance(model, samples):
+    return {"variance": float(np.var(samples))}
+
+
+@lru_cache(None)
+def _tvae():
+    frame = adult().iloc[:60]
+    return synthlib.fit_synthesizer("tvae", frame, synthlib.detect_metadata(frame), epochs=1, batch_size=20,
+                                    threads=1, seed=0).synthesizer
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The table: how to call every public function validly, and what is NOT a bad value for it
 
@@ -396,6 +456,82 @@ ARGUMENTS: dict[str, Spec] = {
                                       test_features=np.random.default_rng(1).normal(size=(10, 3)),
                                       test_labels=np.arange(10) % 2, C=1.0)),
     "compare_few_labels": Spec(lambda: _compare_few_labels_args(), heavy=True),
+    # 4.3 diffusion and flow matching
+    "ddpm_schedule": Spec(lambda: dict(steps=10, beta_start=1e-4, beta_end=0.02),
+                          skip={"steps": {"huge"}}),  # a schedule of 10**12 βs is refused for its memory
+    "drop_labels": Spec(lambda: dict(labels=point_labels(), p=0.1, generator=torch_generator())),
+    "guided_prediction": Spec(lambda: dict(model=points_model(), x=tensor((8, 2)), t=tensor((8,)),
+                                           labels=point_labels(), guidance=2.0),
+                              # runs at every sampling step: NaN propagates as in torch (the samplers check noise);
+                              # a negative scale is defined (it pushes away from the class)
+                              skip={"x": {"NaN"}, "t": {"NaN"}, "guidance": {"negative"}}),
+    "flow_matching_loss": Spec(lambda: dict(model=points_model(), x1=tensor((8, 2)), labels=point_labels(),
+                                            generator=torch_generator()), skip={"x1": {"NaN"}}),  # per step
+    "ddpm_loss": Spec(lambda: dict(model=synthlib.gaussian_noise_predictor(0.0, 1.0, _schedule()),
+                                   x0=tensor((8, 2)), schedule=_schedule(), labels=point_labels(),
+                                   generator=torch_generator()), skip={"x0": {"NaN"}}),  # per step
+    "sample_flow": Spec(lambda: dict(model=points_model(), noise=tensor((8, 2)), labels=point_labels(), steps=5,
+                                     guidance=2.0, return_path=False), skip={"guidance": {"negative"}}),
+    "sample_ddpm": Spec(lambda: dict(model=synthlib.gaussian_noise_predictor(0.0, 1.0, _schedule()),
+                                     noise=tensor((8, 2)), schedule=_schedule(), labels=point_labels(), steps=5,
+                                     guidance=2.0, eta=0.5, generator=torch_generator(), return_path=False),
+                        skip={"guidance": {"negative"}}),
+    "path_straightness": Spec(lambda: dict(path=tensor((3, 4, 2)))),
+    "gaussian_velocity": Spec(lambda: dict(mean=0.0, var=1.0), skip={"mean": {"negative"}}),
+    "gaussian_noise_predictor": Spec(lambda: dict(mean=0.0, var=1.0, schedule=_schedule()),
+                                     skip={"mean": {"negative"}}),
+    "DigitCode": Spec(lambda: dict(images=digits(), dim=4)),
+    "make_denoiser": Spec(lambda: dict(kind="points")),
+    # 5.1 / 5.3 coverage, validity, resources
+    "PeakMemory": Spec(lambda: dict(interval=0.01)),
+    "measure_resources": Spec(lambda: dict(interval_s=0.01)),
+    "sample_tvae_categories": Spec(lambda: dict(synthesizer=_tvae()), heavy=True),
+    "category_coverage": Spec(lambda: dict(real=adult(), synthetic=adult(), columns=None, rare_share=0.05)),
+    "adult_validity_rules": Spec(lambda: dict(real=synthlib.load_adult(verbose=False).data["train"].head(50))),
+    "validity": Spec(lambda: dict(table=adult(), rules={"adult": lambda f: f["age"] < 18})),
+    "exact_copies": Spec(lambda: dict(synthetic=adult().iloc[:60], train=adult().iloc[60:],
+                                      holdout=adult().iloc[:30])),
+    # 5.4 related tables and sequences
+    "orphan_keys": Spec(lambda: dict(parent=planes(), child=flights(), key="tailnum")),
+    "referential_integrity": Spec(lambda: dict(parent=planes(), child=flights(), key="tailnum")),
+    "require_integrity": Spec(lambda: dict(parent=planes(), child=flights(), key="tailnum")),
+    "cardinality": Spec(lambda: dict(parent=planes(), child=flights(), key="tailnum")),
+    "denormalize": Spec(lambda: dict(parent=planes(), child=flights(), key="tailnum")),
+    "split_parents": Spec(lambda: dict(parent=planes(), child=flights(), key="tailnum", rng=0)),
+    "ks_distance": Spec(lambda: dict(a=np.arange(10.0), b=np.arange(5.0, 15.0))),
+    "inconsistent_parents": Spec(lambda: dict(flat=synthlib.denormalize(planes(), flights(), "tailnum"),
+                                              key="tailnum", parent_columns=["seats"])),
+    "parent_child_correlation": Spec(lambda: dict(parent=planes(), child=flights(), key="tailnum",
+                                                  parent_column="seats", child_column="distance", how="mean")),
+    "sequence_lengths": Spec(lambda: dict(frame=flights(), key="tailnum")),
+    "lagged": Spec(lambda: dict(frame=flights(), key="tailnum", column="delay", lag=1, order_by="t")),
+    "lag_autocorrelation": Spec(lambda: dict(frame=flights(), key="tailnum", column="delay", lag=1, order_by="t")),
+    "per_entity_statistics": Spec(lambda: dict(frame=flights(), key="tailnum", columns=["delay"],
+                                               stats=("mean", "std"))),
+    "bootstrap_sequences": Spec(lambda: dict(frame=flights(), key="tailnum", n_sequences=3, rng=0)),
+    # 7.1 MST and DP-VAE
+    "zcdp_delta": Spec(lambda: dict(rho=0.5, epsilon=1.0)),
+    "zcdp_rho": Spec(lambda: dict(epsilon=1.0, delta=1e-5)),
+    "zcdp_epsilon": Spec(lambda: dict(rho=0.5, delta=1e-5)),
+    "exponential_mechanism": Spec(lambda: dict(scores=np.array([1.0, 2.0, 3.0]), epsilon=1.0, sensitivity=1.0,
+                                               rng=0)),
+    "discretise": Spec(lambda: dict(frame=unit_frame(), bins={"a": 3}),
+                       skip={"bins": {"empty"}}),  # no bins given: two per column (documented)
+    "undiscretise": Spec(lambda: dict(codes=codes(), domain=domain())),
+    "fit_mst": Spec(lambda: dict(codes=codes(), domain=domain(), epsilon=1.0, delta=1e-5, rng=0)),
+    "marginal_tvd": Spec(lambda: dict(real_codes=codes(), synthetic_codes=codes().iloc[::-1].reset_index(drop=True),
+                                      domain=domain(), way=2)),
+    "train_dp_vae": Spec(lambda: dict(codes=codes(), domain=domain(), epsilon=5.0, delta=1e-5, epochs=1,
+                                      batch_size=8, latent=2, hidden=4, lr=0.01, max_grad_norm=1.0, seed=0),
+                         heavy=True),
+    # 7.4 model collapse
+    "gaussian_generations": Spec(lambda: dict(real=np.random.default_rng(5).normal(size=20), generations=3, rng=0,
+                                              mode="replace", ddof=0)),
+    "refit_generations": Spec(lambda: dict(fit=_normal_fit, sample=_normal_sample,
+                                           real=np.random.default_rng(5).normal(size=20), generations=2,
+                                           measure=_variance, rng=0, mode="replace", n=None, progress=False),
+                              # the reader's fit reads real (a table may hold text; a model may accept NaN)
+                              skip={"real": {"NaN", "strings", "wrong shape"}}),
     # the book's machinery, datasets, exercises, plotting, runtime
     "artifacts_dir": Spec(lambda: dict(section="2.2"), text=("section",)),  # any safe folder name
     "chapter_info": Spec(lambda: dict(section="2.2")),
@@ -440,16 +576,16 @@ def _compare_few_labels_args():
 NOT_SWEPT = {
     # classes: results and containers built by synthlib's functions (their constructors are not the API)
     **{name: "a result or container class, built by synthlib" for name in (
-        "AugmentedCorpus", "ChapterRun", "ComparisonReport", "ConfidenceInterval", "DataUnavailable",
-        "FittedSynthesizer", "GaussianCopula", "LoadedData", "MembershipInference", "ModeNormalisation",
-        "MomentsAccountant", "PateGanResult", "PrivacyCheck", "SampleQuality", "SynonymTable", "Timer")},
+        "AugmentedCorpus", "CategoryCoverage", "ChapterRun", "ComparisonReport", "ConfidenceInterval", "DataUnavailable",
+        "DDPMSchedule", "DPVAEResult", "FittedSynthesizer", "GaussianCopula", "LoadedData", "MembershipInference",
+        "ModeNormalisation", "MSTModel", "MomentsAccountant", "PateGanResult", "PrivacyCheck", "SampleQuality", "SynonymTable", "Timer")},
     # no arguments: nothing to get wrong
     **{name: "takes no arguments" for name in ("data_dir", "list_chapters", "list_datasets", "list_exercises",
                                                  "use_style")},
     # thin wrappers of load_dataset (which is swept) that take only load_dataset's keyword arguments
     **{name: "load_dataset(name, ...) is swept" for name in ("load_adult", "load_digits", "load_mnist",
-                                                              "load_penguins", "load_photo", "load_rotten_tomatoes",
-                                                              "load_wordnet")},
+                                                              "load_nycflights13", "load_penguins", "load_photo",
+                                                              "load_rotten_tomatoes", "load_wordnet")},
 }
 
 
@@ -578,7 +714,10 @@ OUTCOMES: list[Outcome] = []
 
 
 def _consume(result):
-    if inspect.isgenerator(result):  # a lazy result (batch_indices): its first thousand items
+    if hasattr(result, "__exit__") and not isinstance(result, Path):  # a context manager: its checks run on entry
+        with result:
+            pass
+    elif inspect.isgenerator(result):  # a lazy result (batch_indices): its first thousand items
         for _, _item in zip(range(1000), result):
             pass
 
