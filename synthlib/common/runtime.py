@@ -127,9 +127,9 @@ class measure_resources:
     and allocations shorter than the interval may be missed, so ``peak_mb`` is a lower bound."""
 
     def __init__(self, interval_s: float = 0.01):
-        if not interval_s > 0:
-            raise ValueError(f"interval_s must be positive, got {interval_s!r}")
-        self.interval_s = float(interval_s)
+        from .arguments import check_positive
+
+        self.interval_s = check_positive(interval_s, "interval_s")
         self.usage = ResourceUsage()
 
     def __enter__(self) -> ResourceUsage:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..common.arguments import (MAX_TRAINING_STEPS, as_torch_generator, check_count, check_memory, check_probability,
+                                check_real)
 from .digits import _check_positive_int, _torch
 
 __all__ = ["DDPMSchedule", "DigitCode", "ddpm_loss", "ddpm_schedule", "drop_labels", "flow_matching_loss",
@@ -40,33 +42,59 @@ class DDPMSchedule:
 def ddpm_schedule(steps: int = 1000, beta_start: float = 1e-4, beta_end: float = 0.02) -> DDPMSchedule:
     """Section 4.3: DDPM's linear schedule: β rises linearly from ``beta_start`` to ``beta_end`` over ``steps``."""
     steps = _check_positive_int(steps, "steps")
+    check_memory("steps", steps, 16.0 * steps)
+    beta_start, beta_end = check_real(beta_start, "beta_start"), check_real(beta_end, "beta_end")
     if not 0 < beta_start <= beta_end < 1:
         raise ValueError(f"need 0 < beta_start ≤ beta_end < 1; got {beta_start}, {beta_end}")
     betas = np.linspace(beta_start, beta_end, steps)
     return DDPMSchedule(betas=betas, alpha_bars=np.cumprod(1 - betas))
 
 
-def _check_data(x, dim: int | None = None):
+def _check_data(x, name: str = "x"):
     torch = _torch()
     if not isinstance(x, torch.Tensor) or x.ndim < 2 or x.shape[0] == 0:
         shape = tuple(x.shape) if hasattr(x, "shape") else type(x).__name__
-        raise ValueError(f"expected a non-empty batch tensor shaped N×... (one row per example); got {shape}")
+        raise ValueError(f"{name} must be a non-empty batch tensor shaped N×... (one row per example); got {shape}")
     if not x.is_floating_point():
-        raise TypeError(f"expected a float tensor; got {x.dtype}")
+        raise TypeError(f"{name} must be a float tensor; got {x.dtype}")
     return x
 
 
-def _check_labels(labels, n: int, device, *, allow_null: bool = False):
-    """``None`` (unconditional) or ``n`` class indices 0..9 as a long tensor on ``device``."""
+def _check_model(model):
+    if not callable(model):
+        raise TypeError(f"model must be a callable model(x, t, labels), got {type(model).__name__}")
+    return model
+
+
+def _check_schedule(schedule):
+    if not isinstance(schedule, DDPMSchedule):
+        raise TypeError(f"schedule must be a DDPMSchedule (from ddpm_schedule), got {type(schedule).__name__}")
+    return schedule
+
+
+def _generator(generator):
+    """None (torch's global generator, as torch does) or any form :func:`as_torch_generator` takes."""
+    return None if generator is None else as_torch_generator(generator)
+
+
+def _check_labels(labels, n: int, device, *, allow_null: bool = False, data: str = "x"):
+    """``None`` (unconditional) or ``n`` class indices 0..9 as a long tensor on ``device``, one per row of the
+    tensor ``data``."""
     torch = _torch()
     if labels is None:
         return None
-    tensor = torch.as_tensor(labels)
+    try:
+        tensor = torch.as_tensor(labels)
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(f"labels must be integer classes, got {type(labels).__name__} "
+                        f"{getattr(labels, 'dtype', '')}") from None
     if tensor.is_floating_point() or tensor.dtype == torch.bool or tensor.shape != (n,):
-        raise ValueError(f"labels must be {n} integer classes (one per row); got shape {tuple(tensor.shape)}, "
-                         f"dtype {tensor.dtype}")
+        raise ValueError(f"labels must be {n} integer classes, one per row of {data}; got shape "
+                         f"{tuple(tensor.shape)}, dtype {tensor.dtype}")
+    if n == 0:
+        raise ValueError("labels is empty")
     top = NULL_CLASS if allow_null else NULL_CLASS - 1
-    if n and (tensor.min() < 0 or tensor.max() > top):
+    if tensor.min() < 0 or tensor.max() > top:
         bad = tensor[(tensor < 0) | (tensor > top)][0].item()
         raise ValueError(f"unknown class {bad}: labels must be digits 0–{top}")
     return tensor.long().to(device)
@@ -82,9 +110,10 @@ def drop_labels(labels, p: float = 0.1, generator=None):
     """Section 4.3: replace each label by the null class (10) with probability ``p``: one network then learns
     both the conditional and the unconditional model, which classifier-free guidance combines."""
     torch = _torch()
-    labels = _check_labels(labels, len(labels), None)
-    if not 0 <= p <= 1:
-        raise ValueError(f"p must lie in [0, 1], got {p}")
+    if not hasattr(labels, "__len__"):
+        raise TypeError(f"labels must be a sequence of integer classes, got {type(labels).__name__}")
+    labels = _check_labels(labels, len(labels), None, data="labels")
+    p, generator = check_probability(p, "p", closed=True), _generator(generator)
     drop = torch.rand(len(labels), generator=generator).to(labels.device) < p
     return torch.where(drop, torch.full_like(labels, NULL_CLASS), labels)
 
@@ -94,7 +123,11 @@ def guided_prediction(model, x, t, labels, guidance: float = 1.0):
     ``labels``, u the prediction for the null class and s = ``guidance``. s = 1 is the plain conditional model,
     s = 0 the unconditional one; s > 1 pushes samples towards what makes them typical of their class."""
     torch = _torch()
-    guidance = _check_scale(guidance)
+    model, x, guidance = _check_model(model), _check_data(x), _check_scale(guidance)
+    if not isinstance(t, torch.Tensor) or t.shape != (len(x),):
+        raise ValueError(f"t must be a tensor of {len(x)} times (one per row of x); got "
+                         f"{tuple(t.shape) if hasattr(t, 'shape') else type(t).__name__}")
+    labels = _check_labels(labels, len(x), x.device, allow_null=True)
     if labels is None or guidance == 1:
         return model(x, t, labels)
     null = torch.full_like(labels, NULL_CLASS)
@@ -119,8 +152,8 @@ def flow_matching_loss(model, x1, labels=None, generator=None):
     velocity of that path, x_1 − x_0, by least squares. Returns the batch-mean squared error.
     """
     torch = _torch()
-    x1 = _check_data(x1)
-    labels = _check_labels(labels, len(x1), x1.device, allow_null=True)
+    model, x1, generator = _check_model(model), _check_data(x1, "x1"), _generator(generator)
+    labels = _check_labels(labels, len(x1), x1.device, allow_null=True, data="x1")
     x0 = torch.randn(x1.shape, generator=generator).to(x1.device)
     t = _times(len(x1), x1.device, generator)
     tb = t.view(-1, *[1] * (x1.ndim - 1))
@@ -132,8 +165,9 @@ def ddpm_loss(model, x0, schedule: DDPMSchedule, labels=None, generator=None):
     """Section 4.3: DDPM's simplified loss (Ho et al., 2020): noise the data to a random step k,
     x_k = √ᾱ_k x_0 + √(1 − ᾱ_k) ε, and regress ε. The network sees the time as t = (k + 1) / T."""
     torch = _torch()
-    x0 = _check_data(x0)
-    labels = _check_labels(labels, len(x0), x0.device, allow_null=True)
+    model, x0, schedule = _check_model(model), _check_data(x0, "x0"), _check_schedule(schedule)
+    labels = _check_labels(labels, len(x0), x0.device, allow_null=True, data="x0")
+    generator = _generator(generator)
     k = torch.randint(0, schedule.steps, (len(x0),), generator=generator)
     alpha_bar = torch.as_tensor(schedule.alpha_bars, dtype=x0.dtype)[k].to(x0.device)
     ab = alpha_bar.view(-1, *[1] * (x0.ndim - 1))
@@ -147,10 +181,13 @@ def ddpm_loss(model, x0, schedule: DDPMSchedule, labels=None, generator=None):
 # Samplers
 
 
-def _check_sampler_inputs(noise, labels, steps):
-    noise = _check_data(noise)
-    steps = _check_positive_int(steps, "steps")
-    return noise, _check_labels(labels, len(noise), noise.device), steps
+def _check_sampler_inputs(model, noise, labels, steps):
+    _check_model(model)
+    noise = _check_data(noise, "noise")
+    if not _torch().isfinite(noise).all():
+        raise ValueError("noise contains NaN or infinite values")
+    steps = check_count(_check_positive_int(steps, "steps"), "steps", maximum=MAX_TRAINING_STEPS)
+    return noise, _check_labels(labels, len(noise), noise.device, data="noise"), steps
 
 
 def sample_flow(model, noise, labels=None, *, steps: int = 20, guidance: float = 1.0, return_path: bool = False):
@@ -160,7 +197,8 @@ def sample_flow(model, noise, labels=None, *, steps: int = 20, guidance: float =
     axis). Deterministic: the same noise gives the same samples.
     """
     torch = _torch()
-    x, labels, steps = _check_sampler_inputs(noise, labels, steps)
+    x, labels, steps = _check_sampler_inputs(model, noise, labels, steps)
+    guidance = _check_scale(guidance)
     path = [x]
     with torch.no_grad():
         for i in range(steps):
@@ -179,11 +217,12 @@ def sample_ddpm(model, noise, schedule: DDPMSchedule, labels=None, *, steps: int
     probability-flow ODE and so, like flow matching, maps each noise to one sample.
     """
     torch = _torch()
-    x, labels, steps = _check_sampler_inputs(noise, labels, steps)
+    schedule = _check_schedule(schedule)
+    x, labels, steps = _check_sampler_inputs(model, noise, labels, steps)
     if steps > schedule.steps:
         raise ValueError(f"steps must be at most the schedule's {schedule.steps}, got {steps}")
-    if not 0 <= eta <= 1:
-        raise ValueError(f"eta must lie in [0, 1], got {eta}")
+    eta, guidance = check_real(eta, "eta", minimum=0, maximum=1), _check_scale(guidance)
+    generator = _generator(generator)
     ks = np.linspace(schedule.steps - 1, 0, steps).round().astype(int)  # from pure noise down to step 0
     alpha_bars = schedule.alpha_bars
     path = [x]
@@ -208,6 +247,8 @@ def path_straightness(path) -> np.ndarray:
     torch = _torch()
     if not isinstance(path, torch.Tensor) or path.ndim < 3 or len(path) < 2:
         raise ValueError("path must be a tensor shaped (steps + 1) × N × ..., e.g. from return_path=True")
+    if not torch.isfinite(path).all():
+        raise ValueError("path contains NaN or infinite values")
     flat = path.flatten(2).double()
     chord = (flat[-1] - flat[0]).norm(dim=-1)
     length = flat.diff(dim=0).norm(dim=-1).sum(dim=0)
@@ -216,6 +257,23 @@ def path_straightness(path) -> np.ndarray:
 
 # ---------------------------------------------------------------------------------------------------------------
 # A Gaussian target, whose denoiser is known exactly
+
+
+def _check_gaussian(mean, var):
+    """The target's mean and variances, checked once when the model is built: finite numbers, variances > 0."""
+    arrays = []
+    for name, value in (("mean", mean), ("var", var)):
+        if _torch().is_tensor(value):
+            value = value.detach().cpu().numpy()
+        array = np.asarray(value)
+        if array.dtype.kind not in "biuf":  # "0.5" would convert: text is refused, not read as a number
+            raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}")
+        array = array.astype(float)
+        if array.size == 0 or not np.isfinite(array).all():
+            raise ValueError(f"{name} must hold finite numbers, got {value!r}")
+        arrays.append(array)
+    if (arrays[1] <= 0).any():
+        raise ValueError(f"var (the target's variances) must be positive, got {var!r}")
 
 
 def _gaussian_parts(x, mean, var):
@@ -233,6 +291,7 @@ def gaussian_velocity(mean, var):
     With x_t = (1 − t) x_0 + t x_1: x_t ~ N(t·m, (1 − t)² + t²·s²), and the regression of x_1 − x_0 on x_t is
     linear. Returns a model ``f(x, t, labels)`` (labels ignored).
     """
+    _check_gaussian(mean, var)
 
     def velocity(x, t, labels=None):
         m, s2 = _gaussian_parts(x, mean, var)
@@ -250,6 +309,8 @@ def gaussian_noise_predictor(mean, var, schedule: DDPMSchedule):
     """Section 4.3: the exact DDPM noise prediction E[ε | x_k] for data x_0 ~ N(mean, diag(var)), as a model
     ``f(x, t, labels)`` with t = (k + 1) / T as in :func:`ddpm_loss`. It is −√(1 − ᾱ) times the score."""
     torch = _torch()
+    _check_gaussian(mean, var)
+    _check_schedule(schedule)
 
     def predict(x, t, labels=None):
         m, s2 = _gaussian_parts(x, mean, var)

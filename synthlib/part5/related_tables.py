@@ -13,16 +13,30 @@ __all__ = ["orphan_keys", "referential_integrity", "require_integrity", "cardina
            "split_parents", "denormalize", "inconsistent_parents", "parent_child_correlation"]
 
 
-def _table(frame, name: str, columns=()) -> pd.DataFrame:
-    """``frame`` checked to be a non-empty DataFrame holding ``columns``; a clear error otherwise."""
+def _table(frame, name: str, columns=(), *, parameter: str | None = None) -> pd.DataFrame:
+    """``frame`` (the argument ``parameter``, default ``name``) checked to be a non-empty DataFrame holding
+    ``columns``: key columns by name, or ``(argument, column)`` pairs for columns that other arguments name."""
+    table = f"the {name} table" if parameter in (None, name) else f"the {name} table ({parameter})"
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"the {name} table must be a pandas DataFrame, got {type(frame).__name__}")
+        raise TypeError(f"{table} must be a pandas DataFrame, got {type(frame).__name__}")
     if frame.empty:
-        raise ValueError(f"the {name} table is empty: there is nothing to check")
-    missing = [column for column in columns if column not in frame.columns]
-    if missing:
-        raise KeyError(f"the {name} table has no key column {missing[0]!r}; its columns are {list(frame.columns)}")
+        raise ValueError(f"{table} is empty: there is nothing to check")
+    for item in columns:
+        argument, column = item if isinstance(item, tuple) else ("key", item)
+        try:
+            present = column in frame.columns
+        except TypeError:  # unhashable, e.g. a list
+            present = False
+        if not present:
+            what = "key column " if argument == "key" else f"column {argument}="
+            raise KeyError(f"{table} has no {what}{column!r}; its columns are {list(frame.columns)}")
     return frame
+
+
+def _rng(rng):
+    from ..common.arguments import as_rng
+
+    return as_rng(rng)
 
 
 def _parent_keys(parent, key: str) -> pd.Series:
@@ -78,9 +92,9 @@ def cardinality(parent, child, key: str, *, child_key: str | None = None) -> pd.
 
 def ks_distance(a, b) -> float:
     """The two-sample Kolmogorov–Smirnov statistic: the largest gap between the two empirical CDFs (0 to 1)."""
-    a, b = (np.sort(np.asarray(x, dtype=float)) for x in (a, b))
-    if len(a) == 0 or len(b) == 0:
-        raise ValueError("ks_distance needs two non-empty samples")
+    from ..common.arguments import as_sample
+
+    a, b = np.sort(as_sample(a, "a")), np.sort(as_sample(b, "b"))
     grid = np.concatenate([a, b])
     gap = np.searchsorted(a, grid, side="right") / len(a) - np.searchsorted(b, grid, side="right") / len(b)
     return float(np.abs(gap).max())
@@ -94,7 +108,7 @@ def split_parents(parent, child, key: str, rng, *, child_key: str | None = None)
     child_key = child_key or key
     keys = _parent_keys(parent, key)
     _table(child, "child", [child_key])
-    rng = np.random.default_rng(rng)
+    rng = _rng(rng)
     first = rng.permutation(len(keys)) < len(keys) // 2
     halves = []
     for mask in (first, ~first):
@@ -114,10 +128,15 @@ def denormalize(parent, child, key: str, *, child_key: str | None = None) -> pd.
 
 def inconsistent_parents(flat, key: str, parent_columns) -> float:
     """In a flat table, the share of key values whose rows disagree about a parent column (a real join gives 0)."""
-    columns = list(parent_columns)
+    if isinstance(parent_columns, str):
+        parent_columns = [parent_columns]
+    try:
+        columns = list(parent_columns)
+    except TypeError:
+        raise TypeError(f"parent_columns must be a list of column names, got {parent_columns!r}") from None
     if not columns:
-        raise ValueError("name at least one parent column")
-    _table(flat, "flat", [key, *columns])
+        raise ValueError("parent_columns is empty: name at least one parent column")
+    _table(flat, "flat", [key, *(("parent_columns", column) for column in columns)])
     distinct = flat.groupby(key, dropna=True)[columns].nunique(dropna=False)
     return float((distinct > 1).any(axis=1).mean())
 
@@ -130,10 +149,15 @@ def parent_child_correlation(parent, child, key: str, parent_column: str, child_
     Parents without children are left out.
     """
     child_key = child_key or key
-    _table(parent, "parent", [key, parent_column])
-    _table(child, "child", [child_key, child_column])
+    _table(parent, "parent", [key, ("parent_column", parent_column)])
+    _table(child, "child", [child_key, ("child_column", child_column)])
+    if not (callable(how) or isinstance(how, str)):
+        raise TypeError(f"how must be the name of an aggregation ('mean', 'sum', ...) or a function, got {how!r}")
     require_integrity(parent, child, key, child_key=child_key)
-    aggregate = child.groupby(child_key)[child_column].agg(how)
+    try:
+        aggregate = child.groupby(child_key)[child_column].agg(how)
+    except (AttributeError, TypeError, ValueError) as error:
+        raise ValueError(f"how={how!r} could not aggregate the child column {child_column!r}: {error}") from None
     joined = parent.set_index(key)[parent_column].to_frame().join(aggregate.rename("_children"), how="inner")
     if len(joined) < 3:
         raise ValueError("need at least three parents with children to correlate")

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..common.arguments import as_sample, check_count, check_real, check_seed
+from ..common.arguments import as_sample, check_count, check_positive, check_real, check_seed
 from ..common.runtime import Timer
 
 __all__ = ["EFFICACY_CLASSIFIERS", "efficacy_classifier", "check_same_columns", "ml_efficacy",
@@ -247,7 +247,7 @@ class PeakMemory:
     """
 
     def __init__(self, interval: float = 0.01):
-        self.interval = interval
+        self.interval = check_positive(interval, "interval")
         self.mb = float("nan")
         self.method = "/proc/self/statm" if _resident_bytes() is not None else "resource.getrusage ru_maxrss"
 

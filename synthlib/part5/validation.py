@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..common.arguments import as_rng, check_count, check_positive, check_seed
+from ..common.arguments import as_rng, check_count, check_positive, check_probability, check_seed
 from .synthesizers import EFFICACY_CLASSIFIERS, check_same_columns, ml_efficacy
 
 __all__ = ["ComparisonReport", "MembershipInference", "compare_tables", "distance_to_closest_record",
@@ -682,8 +682,7 @@ def category_coverage(real: pd.DataFrame, synthetic: pd.DataFrame, *, columns=No
     are not a category. The tables must have the same columns.
     """
     check_same_columns(real, synthetic)
-    if not 0 < rare_share < 1:
-        raise ValueError(f"rare_share must lie in (0, 1), got {rare_share}")
+    rare_share = check_probability(rare_share, "rare_share")
     if columns is None:
         columns = [c for c in real.columns if not pd.api.types.is_numeric_dtype(real[c])
                    or pd.api.types.is_bool_dtype(real[c])]

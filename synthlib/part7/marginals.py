@@ -15,7 +15,8 @@ from itertools import combinations
 
 import numpy as np
 
-from ..common.arguments import as_rng, check_count, check_positive, check_probability
+from ..common.arguments import (MAX_EPOCHS, MAX_LAYER_WIDTH, as_rng, check_count, check_positive, check_probability,
+                                check_real, check_seed, check_work)
 
 __all__ = [
     "zcdp_delta",
@@ -39,10 +40,7 @@ __all__ = [
 def zcdp_delta(rho: float, epsilon: float) -> float:
     """The δ at which ρ-zCDP implies (ε, δ)-DP: min over α > 1 of exp((α-1)(αρ-ε)) / (α-1) · (1-1/α)^α
     (the bound MST's code computes by bisection on α)."""
-    rho = float(rho)
-    epsilon = float(epsilon)
-    if not (np.isfinite(rho) and rho >= 0) or not (np.isfinite(epsilon) and epsilon >= 0):
-        raise ValueError(f"rho and epsilon must be finite and ≥ 0, got rho={rho}, epsilon={epsilon}")
+    rho, epsilon = check_real(rho, "rho", minimum=0), check_real(epsilon, "epsilon", minimum=0)
     if rho == 0:
         return 0.0
     low, high = 1.01, (epsilon + 1) / (2 * rho) + 2
@@ -89,7 +87,10 @@ def zcdp_epsilon(rho: float, delta: float) -> float:
 
 def exponential_mechanism(scores, epsilon: float, sensitivity: float, rng=None) -> int:
     """Pick index i with probability ∝ exp(ε · score_i / (2 · sensitivity)): ε-DP, and ε²/8-zCDP."""
-    scores = np.asarray(scores, dtype=float)
+    try:
+        scores = np.asarray(scores, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"scores must be numbers, got {scores!r}"[:200]) from None
     if scores.ndim != 1 or scores.size == 0 or not np.isfinite(scores).all():
         raise ValueError("scores must be a non-empty 1-dimensional array of finite numbers")
     epsilon = check_positive(epsilon, "epsilon")
@@ -108,7 +109,9 @@ def discretise(frame, bins: dict) -> tuple:
     the data, so the discretisation spends no privacy). Returns (codes as a DataFrame, domain)."""
     import pandas as pd
 
-    frame = _as_frame(frame)
+    frame = _as_frame(frame, name="frame")
+    if not isinstance(bins, dict):
+        raise TypeError(f"bins must be a dict {{column: number of bins}}, got {type(bins).__name__}")
     unknown = sorted(set(bins) - set(frame.columns))
     if unknown:
         raise KeyError(f"bins names columns that are not in the table: {unknown}")
@@ -127,19 +130,21 @@ def undiscretise(codes, domain: dict):
     """Integer codes → values in [0, 1]: each bin's midpoint (two bins: 0 and 1, the 0/1 columns back)."""
     import pandas as pd
 
-    codes = _as_frame(codes, domain)
+    codes = _as_frame(codes, domain, name="codes")
     return pd.DataFrame({c: (codes[c].to_numpy() / (domain[c] - 1) if domain[c] == 2
                              else (codes[c].to_numpy() + 0.5) / domain[c]) for c in codes.columns})
 
 
-def _as_frame(frame, domain: dict | None = None):
+def _as_frame(frame, domain: dict | None = None, *, name: str = "codes"):
     import pandas as pd
 
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"pass the table as a pandas DataFrame, got {type(frame).__name__}")
+        raise TypeError(f"pass {name} as a pandas DataFrame, got {type(frame).__name__}")
     if len(frame) == 0 or frame.shape[1] == 0:
-        raise ValueError(f"the table is empty ({frame.shape[0]} rows, {frame.shape[1]} columns)")
+        raise ValueError(f"{name} is an empty table ({frame.shape[0]} rows, {frame.shape[1]} columns)")
     if domain is not None:
+        if not isinstance(domain, dict) or not domain:
+            raise TypeError(f"domain must be a non-empty dict {{column: number of values}}, got {domain!r}")
         if list(frame.columns) != list(domain):
             raise KeyError(f"the table's columns {list(frame.columns)} differ from the domain's {list(domain)}")
         for column, size in domain.items():
@@ -282,8 +287,8 @@ def fit_mst(codes, domain: dict, epsilon: float, delta: float, rng=None) -> MSTM
 def marginal_tvd(real_codes, synthetic_codes, domain: dict, way: int = 2) -> float:
     """Average total-variation distance between the real and synthetic tables' ``way``-way marginals (1 or 2):
     0 when every marginal matches, 1 when none overlaps."""
-    real = _as_frame(real_codes, domain)
-    synthetic = _as_frame(synthetic_codes, domain)
+    real = _as_frame(real_codes, domain, name="real_codes")
+    synthetic = _as_frame(synthetic_codes, domain, name="synthetic_codes")
     if way not in (1, 2):
         raise ValueError(f"way must be 1 or 2, got {way!r}")
     distances = [0.5 * np.abs(_probabilities(_counts(real, domain, cols))
@@ -340,8 +345,13 @@ def train_dp_vae(codes, domain: dict, *, epsilon: float, delta: float, epochs: i
 
     epsilon, delta = _check_epsilon_delta(epsilon, delta)
     codes = _as_frame(codes, domain)
-    epochs = check_count(epochs, "epochs", minimum=1)
-    batch_size = check_count(batch_size, "batch_size", minimum=1)
+    epochs = check_count(epochs, "epochs", minimum=1, maximum=MAX_EPOCHS)
+    check_work("epochs", epochs, epochs * len(codes), 10**10, "row gradients")
+    batch_size = check_count(batch_size, "batch_size", minimum=1, maximum=len(codes))
+    latent = check_count(latent, "latent", minimum=1, maximum=MAX_LAYER_WIDTH)
+    hidden = check_count(hidden, "hidden", minimum=1, maximum=MAX_LAYER_WIDTH)
+    lr, max_grad_norm = check_positive(lr, "lr"), check_positive(max_grad_norm, "max_grad_norm")
+    seed = check_seed(seed)
     sizes = list(domain.values())
     offsets = np.cumsum([0, *sizes[:-1]])
     onehot = np.zeros((len(codes), sum(sizes)), dtype=np.float32)

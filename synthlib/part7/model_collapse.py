@@ -12,7 +12,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from ..common.arguments import as_rng, as_sample, check_count, check_memory
+from ..common.arguments import MAX_TRAINING_STEPS, as_rng, as_sample, check_count, check_memory, check_work
 
 __all__ = ["COLLAPSE_MODES", "gaussian_generations", "refit_generations"]
 
@@ -46,7 +46,8 @@ def gaussian_generations(real, generations: int, *, rng=None, mode: str = "repla
     if n < 2:
         raise ValueError(f"real needs at least 2 points per chain to fit a variance; got {n}")
     pool_size = n * (generations + 1) if mode == "accumulate" else 2 * n
-    check_memory("generations", generations, 8.0 * chains * pool_size)
+    check_memory("generations", generations, 8.0 * chains * (pool_size + generations + 1))
+    check_work("generations", generations, float(generations) * chains * n, 10**11, "normal draws")
     pool, variances = real, np.empty((generations + 1, chains))
     for generation in range(generations + 1):
         mean, variance = pool.mean(axis=1), pool.var(axis=1, ddof=ddof)
@@ -75,7 +76,7 @@ def refit_generations(fit: Callable[[Any], Any], sample: Callable[[Any, int, np.
         raise TypeError(f"real must be a pandas DataFrame or a NumPy array, got {type(real).__name__}")
     if len(real) == 0:
         raise ValueError("real is empty: the first generation needs data to fit")
-    generations = check_count(generations, "generations", minimum=1)
+    generations = check_count(generations, "generations", minimum=1, maximum=MAX_TRAINING_STEPS)
     n = len(real) if n is None else check_count(n, "n", minimum=1)
     mode, generator = _check_mode(mode), as_rng(rng)
 

@@ -51,7 +51,7 @@ def test_ks_distance_of_known_samples():
     assert synthlib.ks_distance([1, 2, 3], [1, 2, 3]) == 0.0
     assert synthlib.ks_distance([0, 0], [5, 5, 5]) == 1.0
     assert synthlib.ks_distance([1, 2, 3, 4], [3, 4, 5, 6]) == pytest.approx(0.5)
-    with pytest.raises(ValueError, match="two non-empty samples"):
+    with pytest.raises(ValueError, match="is empty"):
         synthlib.ks_distance([], [1])
 
 
@@ -81,5 +81,5 @@ def test_parent_child_correlation_sees_a_monotone_relationship():
     assert synthlib.parent_child_correlation(parents, children, "id", "seats", "distance") == pytest.approx(1.0)
     reversed_children = children.assign(distance=children["distance"].to_numpy()[::-1])
     assert synthlib.parent_child_correlation(parents, reversed_children, "id", "seats", "distance") == pytest.approx(-1)
-    with pytest.raises(KeyError, match="no key column 'weight'"):
+    with pytest.raises(KeyError, match="no column parent_column='weight'"):
         synthlib.parent_child_correlation(parents, children, "id", "weight", "distance")
