@@ -33,6 +33,7 @@ from .book.chapters import (
     chapter_info,
     glue,
     list_chapters,
+    load_tables,
     save_samples,
     save_table,
     show_source,
