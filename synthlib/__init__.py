@@ -38,6 +38,7 @@ from .book.chapters import (
     chapter_info,
     glue,
     list_chapters,
+    load_tables,
     save_samples,
     save_table,
     show_source,
