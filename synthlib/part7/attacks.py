@@ -31,7 +31,7 @@ from ..part5.synthesizers import check_same_columns
 from ..part5.validation import column_kinds, distance_to_closest_record
 
 __all__ = ["AttackResult", "attack_result", "tpr_at_fpr", "epsilon_lower_bound", "distance_attack",
-           "outlier_scores", "outlier_attack", "shadow_attack", "attribute_inference", "AttributeInference",
+           "outlier_scores", "outlier_candidates", "outlier_attack", "shadow_attack", "attribute_inference", "AttributeInference",
            "cap_protection", "EpsilonAudit", "audit_epsilon"]
 
 
@@ -105,13 +105,21 @@ class AttackResult:
         tp, fp, _ = _roc_counts(self.labels, self.scores)
         return fp / self.n_non_members, tp / self.n_members
 
-    def epsilon_lower_bound(self, *, delta: float = 0.0, alpha: float = 0.05, seed: int = 0) -> float:
+    def epsilon_lower_bound(self, *, delta: float = 0.0, alpha: float = 0.05, seed: int = 0,
+                            threshold: float | None = None) -> float:
         """A lower bound on ε valid with probability ≥ 1 − α (see :func:`epsilon_lower_bound`).
 
         Choosing the best threshold and measuring its rates on the same scores would overstate the bound, so the
         candidates are split at random in two halves: the threshold is picked on the first (the largest
-        point-estimate bound) and the rates are counted on the second.
+        point-estimate bound) and the rates are counted on the second. A ``threshold`` fixed before the scores
+        were seen (a classifier's 0.5, learned on other data) uses every candidate instead.
         """
+        if threshold is not None:
+            threshold = check_real(threshold, "threshold")
+            guess = self.scores >= threshold
+            return epsilon_lower_bound(int(guess[self.labels == 1].sum()), self.n_members,
+                                       int(guess[self.labels == 0].sum()), self.n_non_members,
+                                       delta=delta, alpha=alpha)
         rng = np.random.default_rng(seed)
         pick = np.zeros(self.labels.size, dtype=bool)
         for label in (0, 1):  # half of the members and half of the non-members to pick the threshold
@@ -283,22 +291,38 @@ def outlier_scores(rows: pd.DataFrame, population: pd.DataFrame, *, k: int = 5,
     return np.where(self_match, distance[:, 1:].mean(axis=1), distance[:, :k].mean(axis=1))
 
 
-def outlier_attack(train: pd.DataFrame, holdout: pd.DataFrame, release: pd.DataFrame, *, n: int = 100,
-                   pool: int = 2_000, kinds: dict[str, str] | None = None, seed: int = 0) -> AttackResult:
-    """The distance attack aimed at outliers (sections 5.3, 7.1): among ``pool`` training rows and ``pool``
-    holdout rows, the ``n`` most unusual of each (:func:`outlier_scores` against the holdout, the attacker's
-    picture of the population) are the candidates."""
-    holdout, release = _check_three(train, holdout, release)
+def outlier_candidates(train: pd.DataFrame, holdout: pd.DataFrame, *, n: int = 100, pool: int = 2_000,
+                       kinds: dict[str, str] | None = None, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``n`` most unusual of ``pool`` training rows and of ``pool`` holdout rows (:func:`outlier_scores`
+    against the holdout, the attacker's picture of the population): the targets of :func:`outlier_attack`. They do
+    not depend on the release, so several releases can be attacked with one call of this function."""
+    for table, name in ((train, "train"), (holdout, "holdout")):
+        if not isinstance(table, pd.DataFrame) or table.empty:
+            raise ValueError(f"{name} must be a non-empty pandas DataFrame")
+    check_same_columns(train, holdout, names=("train", "holdout"))
+    holdout = holdout[train.columns]
     kinds = kinds or column_kinds(train)
     n, pool = check_count(n, "n", minimum=1), check_count(pool, "pool", minimum=1)
-    members, non_members = _candidates(train, holdout, pool, check_count(seed, "seed"))
     picked = []
-    for table in (members, non_members):
+    for table in _candidates(train, holdout, pool, check_count(seed, "seed")):
         unusual = outlier_scores(table, holdout, kinds=kinds)
         picked.append(table.iloc[np.argsort(-unusual, kind="mergesort")[: min(n, len(table))]])
-    distance = np.r_[distance_to_closest_record(picked[0], release, kinds=kinds),
-                     distance_to_closest_record(picked[1], release, kinds=kinds)]
-    labels = np.r_[np.ones(len(picked[0])), np.zeros(len(picked[1]))]
+    return picked[0], picked[1]
+
+
+def outlier_attack(train: pd.DataFrame, holdout: pd.DataFrame, release: pd.DataFrame, *, n: int = 100,
+                   pool: int = 2_000, kinds: dict[str, str] | None = None, seed: int = 0,
+                   candidates: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> AttackResult:
+    """The distance attack aimed at outliers (sections 5.3, 7.1): the candidates are the ``n`` most unusual of
+    ``pool`` training rows and of ``pool`` holdout rows (:func:`outlier_candidates`, or ``candidates`` when given)."""
+    holdout, release = _check_three(train, holdout, release)
+    kinds = kinds or column_kinds(train)
+    if candidates is None:
+        candidates = outlier_candidates(train, holdout, n=n, pool=pool, kinds=kinds, seed=seed)
+    members, non_members = candidates
+    distance = np.r_[distance_to_closest_record(members[release.columns], release, kinds=kinds),
+                     distance_to_closest_record(non_members[release.columns], release, kinds=kinds)]
+    labels = np.r_[np.ones(len(members)), np.zeros(len(non_members))]
     return attack_result("outliers", labels, -distance)
 
 
@@ -351,7 +375,8 @@ def shadow_attack(synthesizer, population: pd.DataFrame, target: pd.DataFrame, *
     shadow training sets of ``n_train`` rows from it, half with the target in place of one row, trains the
     synthesizer on each, describes each release by :func:`_shadow_features` and fits a classifier (a random forest)
     to tell "target in" from "target out". It is then tested on ``n_test`` fresh releases (half with the target)
-    from training sets it never saw: the result's labels are those releases' truth, its scores the classifier's.
+    from training sets it never saw: the result's labels are those releases' truth, its scores the classifier's
+    probability of "in" (so ``epsilon_lower_bound(threshold=0.5)`` may use every test release).
     """
     from sklearn.ensemble import RandomForestClassifier
 

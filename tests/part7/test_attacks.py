@@ -184,3 +184,12 @@ def test_bad_input_gets_clear_errors(tables):
         synthlib.tpr_at_fpr([0, 1], [0.1, 0.2], 1.5)
     with pytest.raises(ValueError, match="one member"):
         synthlib.attack_result("x", [0, 0], [0.1, 0.2])
+
+
+def test_a_fixed_threshold_uses_every_candidate():
+    labels = np.r_[np.ones(30), np.zeros(30)]
+    result = synthlib.attack_result("perfect", labels, labels)
+    # 30 of 30 found, 0 of 30 accused: log(lower(30/30) / upper(0/30)) at level α/4 = 0.0125
+    expected = math.log(0.0125 ** (1 / 30) / (1 - 0.0125 ** (1 / 30)))
+    assert result.epsilon_lower_bound(threshold=0.5) == pytest.approx(expected)
+    assert result.epsilon_lower_bound() < expected  # the split spends half the candidates on picking a threshold
