@@ -213,15 +213,16 @@ class EpsilonAudit:
 
 
 def audit_epsilon(result: AttackResult, epsilon: float, *, delta: float = 0.0, alpha: float = 0.05,
-                  seed: int = 0) -> EpsilonAudit:
-    """Compare an accountant's promise ``epsilon`` (at ``delta``) with the lower bound that ``result`` proves."""
+                  seed: int = 0, threshold: float | None = None) -> EpsilonAudit:
+    """Compare an accountant's promise ``epsilon`` (at ``delta``) with the lower bound that ``result`` proves
+    (:meth:`AttackResult.epsilon_lower_bound`, with ``threshold`` when the test was fixed in advance)."""
     if not isinstance(result, AttackResult):
         raise TypeError(f"result must be an AttackResult (from an attack of synthlib), got {type(result).__name__}")
     epsilon = check_real(epsilon, "epsilon")
     if epsilon <= 0:
         raise ValueError(f"epsilon must be > 0, got {epsilon}")
     delta = check_real(delta, "delta", minimum=0.0, maximum=1.0)
-    bound = result.epsilon_lower_bound(delta=delta, alpha=alpha, seed=seed)
+    bound = result.epsilon_lower_bound(delta=delta, alpha=alpha, seed=seed, threshold=threshold)
     return EpsilonAudit(claimed=epsilon, lower_bound=bound, delta=delta, alpha=check_probability(alpha, "alpha"))
 
 
@@ -420,23 +421,28 @@ def shadow_attack(synthesizer, population: pd.DataFrame, target: pd.DataFrame, *
 
 @dataclass
 class AttributeInference:
-    """SDMetrics' DisclosureProtection of a release and of independent real data (sections 5.3, 7.1).
+    """SDMetrics' CAP attack on a release, for members, for non-members and on independent real data (5.3, 7.1).
 
-    ``protection`` is 1 − the CAP attack's accuracy at guessing the sensitive column of training rows from the
-    release (higher protects more), ``reference`` the same with independent real rows (the holdout) as the
-    "release": what the population alone reveals; ``baseline`` is SDMetrics' guess-at-random protection.
+    Each value is a CAP protection: 1 − the attacker's mean belief in the true sensitive value (higher protects
+    more). ``protection``: training rows (members) looked up in the release; ``non_members``: holdout rows looked
+    up in the same release; ``reference``: the same members looked up in independent real rows (the holdout), what
+    the population alone reveals; ``baseline``: SDMetrics' guess-at-random protection, 1 − 1/(number of values).
     """
 
     known: list
     sensitive: str
     protection: float
+    non_members: float
     reference: float
     baseline: float
 
     @property
     def excess_disclosure(self) -> float:
-        """How much more the release discloses than independent real data (0: no more)."""
-        return self.reference - self.protection
+        """How much more the release discloses about its members than about people it never saw (0: no more).
+
+        A release that states the common value confidently for everyone lowers both protections alike; only what it
+        learned about its own training rows makes them differ."""
+        return self.non_members - self.protection
 
 
 def cap_protection(targets: pd.DataFrame, rows: pd.DataFrame, *, known, sensitive: str, continuous=(),
@@ -473,8 +479,9 @@ def attribute_inference(train: pd.DataFrame, holdout: pd.DataFrame, release: pd.
                         seed: int = 0) -> AttributeInference:
     """How well a release lets an attacker who knows the ``known`` columns of a training row guess its
     ``sensitive`` column: SDMetrics' ``DisclosureProtection`` CAP attack (:func:`cap_protection`) on ``n``
-    training rows against ``n_release`` release rows, and against as many holdout rows (independent real data)
-    for reference. Numerical known columns are cut into SDMetrics' 10 bins."""
+    training rows against ``n_release`` release rows; the same for ``n`` holdout rows (non-members) against the
+    release, and for the training rows against as many holdout rows (independent real data) for reference.
+    Numerical known columns are cut into SDMetrics' 10 bins (over the range of the people looked up)."""
     holdout, release = _check_three(train, holdout, release)
     known = [known] if isinstance(known, str) else list(known)
     if not known:
@@ -493,10 +500,12 @@ def attribute_inference(train: pd.DataFrame, holdout: pd.DataFrame, release: pd.
     continuous = [c for c in known if kinds[c] == "numerical"]
     targets = train.sample(min(n, len(train)), random_state=seed)
 
-    def protection(table):
+    others = holdout.sample(min(n, len(holdout)), random_state=seed + 2)
+
+    def protection(table, people=targets):
         rows = table.sample(min(n_release, len(table)), random_state=seed + 1)
-        return cap_protection(targets, rows, known=known, sensitive=sensitive, continuous=continuous)
+        return cap_protection(people, rows, known=known, sensitive=sensitive, continuous=continuous)
 
     baseline = 1 - 1 / targets[sensitive].nunique(dropna=False)
-    return AttributeInference(known, sensitive, protection=protection(release), reference=protection(holdout),
-                              baseline=float(baseline))
+    return AttributeInference(known, sensitive, protection=protection(release), non_members=protection(release, others),
+                              reference=protection(holdout), baseline=float(baseline))
