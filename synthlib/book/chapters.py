@@ -158,6 +158,13 @@ def save_table(frame, section: str, name: str) -> Path:
     return path
 
 
+def load_tables(section: str) -> dict:
+    """The tables a section saved with ``save_table`` in this run, ``{name: DataFrame}`` by name; ``{}`` if none."""
+    import pandas as pd
+
+    return {path.stem: pd.read_csv(path) for path in sorted(artifacts_dir(section).glob("*.csv"))}
+
+
 def save_samples(images, section: str, minimum: int = 2_000) -> Path:
     """Save generated images as ``<artifacts>/<section>/samples.npy``: float32, N×H×W, values in [0, 1]."""
     minimum = check_count(minimum, "minimum", minimum=1)

@@ -445,7 +445,7 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
                    max_iterations: int = 1_000, batch_size: int = 32, teacher_steps: int = 1,
                    student_steps: int = 1, warmup_steps: int = 100, teacher_lr: float = 1e-3,
                    noise_dim: int = 16, hidden: int = 64, lr: float = 2e-4, seed: int = 0,
-                   progress: bool = False) -> PateGanResult:
+                   binary_columns=None, progress: bool = False) -> PateGanResult:
     """A small PATE-GAN (Jordon et al., ICLR 2019, algorithm 1; section 7.1).
 
     The rows of ``data`` (in [0, 1]) are split into ``n_teachers`` disjoint partitions. Each iteration:
@@ -464,6 +464,11 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
     affordable votes are not wasted on a moving target. As in the paper, the accountant uses the
     data-dependent bound, so the reported ε itself depends on the data (Papernot et al., 2017, release it
     only after smoothing).
+
+    ``binary_columns`` (the positions of the 0/1 columns) should be declared from public knowledge of the schema.
+    Left as ``None``, they are detected in ``data``: a data-dependent choice that no accountant counts, which one
+    person with a value between 0 and 1 changes, so the release is then not differentially private (section 7.1
+    audits it with a canary).
     """
     seed = check_seed(seed)
     import torch
@@ -473,6 +478,8 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
     if delta == 0:
         raise ValueError("PATE-GAN's accountant gives (ε, δ) guarantees: δ must be > 0")
     data = _check_table(data)
+    if binary_columns is not None:
+        binary_columns = tuple(check_count(c, "binary_columns", maximum=data.shape[1] - 1) for c in binary_columns)
     n_teachers = check_count(n_teachers, "n_teachers", minimum=1)
     if len(data) < n_teachers:
         raise ValueError(f"need 1 ≤ n_teachers ≤ number of rows, got {n_teachers} teachers for {len(data)} rows")
@@ -490,7 +497,10 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
     rng = np.random.default_rng(seed)
     gen = torch.Generator().manual_seed(seed)
     n_rows, dim = data.shape
-    binary = tuple(int(c) for c in np.flatnonzero(np.all((data == 0) | (data == 1), axis=0)))
+    if binary_columns is None:  # detected in the data: not private (see the docstring)
+        binary = tuple(int(c) for c in np.flatnonzero(np.all((data == 0) | (data == 1), axis=0)))
+    else:
+        binary = binary_columns
     parts = np.array_split(rng.permutation(n_rows), n_teachers)
     size = min(len(p) for p in parts)  # equal partitions (drops at most one row per teacher): one tensor
     partitions = torch.from_numpy(np.stack([data[p[:size]] for p in parts]))

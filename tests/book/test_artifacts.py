@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthlib.book.chapters import ARTIFACTS_ENV, artifacts_dir, save_samples, save_table
+from synthlib.book.chapters import ARTIFACTS_ENV, artifacts_dir, load_tables, save_samples, save_table
 
 
 @pytest.fixture
@@ -17,6 +17,18 @@ def test_a_section_folder_is_inside_the_artifacts_folder(artifacts):
     assert artifacts_dir("2.4") == artifacts / "2.4"
     assert (artifacts / "2.4").is_dir()
     assert save_table(pd.DataFrame({"a": [1]}), "6", "results") == artifacts / "6" / "results.csv"
+
+
+def test_load_tables_reads_back_what_a_section_saved(artifacts):
+    assert load_tables("5.3") == {}  # a section that has not run saved nothing
+    metrics = pd.DataFrame({"metric": ["F1", "AUC"], "value": [0.61, 0.5]})
+    save_table(metrics, "5.3", "metrics")
+    save_table(pd.DataFrame({"n": [3]}), "5.3", "counts")
+    tables = load_tables("5.3")
+    assert list(tables) == ["counts", "metrics"]
+    pd.testing.assert_frame_equal(tables["metrics"], metrics)
+    with pytest.raises(ValueError, match="section"):
+        load_tables("../5.3")
 
 
 @pytest.mark.parametrize("section", ["../x", "..", ".", "", "/tmp/escape", "a/b", "a\\b", "2.4/../../x", ".hidden"])
