@@ -233,6 +233,24 @@ def _tvae():
                                     threads=1, seed=0).synthesizer
 
 
+def attack_tables():
+    frame = adult()
+    return dict(train=frame.iloc[:60].reset_index(drop=True), holdout=frame.iloc[60:].reset_index(drop=True),
+                release=frame.sample(60, random_state=0).reset_index(drop=True))
+
+
+def attack_labels():
+    return np.r_[np.ones(10), np.zeros(10)]
+
+
+def attack_scores():
+    return np.random.default_rng(6).normal(size=20) + attack_labels()
+
+
+def _bootstrap_release(train, rng):
+    return train.sample(len(train), replace=True, random_state=int(rng.integers(2**31))).reset_index(drop=True)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The table: how to call every public function validly, and what is NOT a bad value for it
 
@@ -476,7 +494,7 @@ ARGUMENTS: dict[str, Spec] = {
                                      guidance=2.0, eta=0.5, generator=torch_generator(), return_path=False),
                         skip={"guidance": {"negative"}}),
     "path_straightness": Spec(lambda: dict(path=tensor((3, 4, 2))),
-                              skip={"path": {"wrong shape"}}),  # (steps + 1) × N × ...: 24 states of one 1×1×1 point
+                              skip={"path": {"wrong shape"}}),  # (steps + 1) × N × ...: a path of one point
 
     "gaussian_velocity": Spec(lambda: dict(mean=0.0, var=1.0), skip={"mean": {"negative"}}),
     "gaussian_noise_predictor": Spec(lambda: dict(mean=0.0, var=1.0, schedule=_schedule()),
@@ -533,6 +551,33 @@ ARGUMENTS: dict[str, Spec] = {
                                            measure=_variance, rng=0, mode="replace", n=None, progress=False),
                               # the reader's fit reads real (a table may hold text; a model may accept NaN)
                               skip={"real": {"NaN", "strings", "wrong shape"}}),
+    # 7.1 attacks and audits (n, pool, n_release: at most that many rows are used, so a huge one means "all")
+    "attack_result": Spec(lambda: dict(name="sweep", labels=attack_labels(), scores=attack_scores()), text=("name",)),
+    "tpr_at_fpr": Spec(lambda: dict(labels=attack_labels(), scores=attack_scores(), fpr=0.1)),
+    "epsilon_lower_bound": Spec(lambda: dict(true_positives=8, n_members=10, false_positives=1, n_non_members=10,
+                                             delta=0.0, alpha=0.05),
+                                # counts of an experiment, nothing is allocated: 10**12 members is a (strong) bound
+                                skip={"n_members": {"huge"}, "n_non_members": {"huge"}}),
+    "audit_epsilon": Spec(lambda: dict(result=synthlib.attack_result("sweep", attack_labels(), attack_scores()),
+                                       epsilon=1.0, delta=0.0, alpha=0.05, seed=0, threshold=None)),
+    "distance_attack": Spec(lambda: dict(**attack_tables(), n=20, kinds=None, seed=0),
+                            skip={"n": {"huge"}}),  # at most n rows used
+    "outlier_scores": Spec(lambda: dict(rows=adult().iloc[:10], population=adult().iloc[10:], k=3, kinds=None)),
+    "outlier_candidates": Spec(lambda: dict(train=attack_tables()["train"], holdout=attack_tables()["holdout"], n=5,
+                                            pool=20, kinds=None, seed=0),
+                               skip={"n": {"huge"}, "pool": {"huge"}}),  # at most n rows used
+    "outlier_attack": Spec(lambda: dict(**attack_tables(), n=5, pool=20, kinds=None, seed=0, candidates=None),
+                           skip={"n": {"huge"}, "pool": {"huge"}}),  # at most n rows used
+    "shadow_attack": Spec(lambda: dict(synthesizer=_bootstrap_release, population=adult().iloc[1:],
+                                       target=adult().iloc[:1], n_train=20, n_shadow=4, n_test=2, kinds=None,
+                                       seed=0), heavy=True),
+    "attribute_inference": Spec(lambda: dict(**attack_tables(), known=["workclass", "age"], sensitive="income", n=20,
+                                             n_release=20, kinds=None, seed=0),
+                                skip={"n": {"huge"}, "n_release": {"huge"}}),  # at most n rows used
+    "cap_protection": Spec(lambda: dict(targets=adult().iloc[:20], rows=adult().iloc[20:], known=["workclass", "age"],
+                                        sensitive="income", continuous=("age",), bins=5),
+                           skip={"continuous": {"empty"}}),  # no continuous column: all are matched exactly
+    "load_tables": Spec(lambda: dict(section="2.2")),
     # the book's machinery, datasets, exercises, plotting, runtime
     "artifacts_dir": Spec(lambda: dict(section="2.2"), text=("section",)),  # any safe folder name
     "chapter_info": Spec(lambda: dict(section="2.2")),
@@ -577,9 +622,10 @@ def _compare_few_labels_args():
 NOT_SWEPT = {
     # classes: results and containers built by synthlib's functions (their constructors are not the API)
     **{name: "a result or container class, built by synthlib" for name in (
-        "AugmentedCorpus", "CategoryCoverage", "ChapterRun", "ComparisonReport", "ConfidenceInterval", "DataUnavailable",
-        "DDPMSchedule", "DPVAEResult", "FittedSynthesizer", "GaussianCopula", "LoadedData", "MembershipInference",
-        "ModeNormalisation", "MSTModel", "MomentsAccountant", "PateGanResult", "PrivacyCheck", "SampleQuality", "SynonymTable", "Timer")},
+        "AttackResult", "AttributeInference", "AugmentedCorpus", "CategoryCoverage", "ChapterRun", "ComparisonReport",
+        "ConfidenceInterval", "DataUnavailable", "DDPMSchedule", "DPVAEResult", "EpsilonAudit", "FittedSynthesizer",
+        "GaussianCopula", "LoadedData", "MembershipInference", "ModeNormalisation", "MSTModel", "MomentsAccountant",
+        "PateGanResult", "PrivacyCheck", "SampleQuality", "SynonymTable", "Timer")},
     # no arguments: nothing to get wrong
     **{name: "takes no arguments" for name in ("data_dir", "list_chapters", "list_datasets", "list_exercises",
                                                  "use_style")},

@@ -162,7 +162,11 @@ def load_tables(section: str) -> dict:
     """The tables a section saved with ``save_table`` in this run, ``{name: DataFrame}`` by name; ``{}`` if none."""
     import pandas as pd
 
-    return {path.stem: pd.read_csv(path) for path in sorted(artifacts_dir(section).glob("*.csv"))}
+    paths = sorted(artifacts_dir(section).glob("*.csv"))
+    if not paths and section not in _metadata()["chapters"]:  # a typo would otherwise read as "nothing saved"
+        raise KeyError(f"unknown section {section!r}, and no tables were saved under it; sections: "
+                       f"{', '.join(_metadata()['chapters'])}")
+    return {path.stem: pd.read_csv(path) for path in paths}
 
 
 def save_samples(images, section: str, minimum: int = 2_000) -> Path:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..common.arguments import as_rng, check_count, check_probability, check_real
+from ..common.arguments import as_rng, check_count, check_probability, check_real, check_seed
 from ..part5.synthesizers import check_same_columns
 from ..part5.validation import column_kinds, distance_to_closest_record
 
@@ -41,7 +41,10 @@ __all__ = ["AttackResult", "attack_result", "tpr_at_fpr", "epsilon_lower_bound",
 
 def _labels_scores(labels, scores):
     labels = np.asarray(labels)
-    scores = np.asarray(scores, dtype=float)
+    try:
+        scores = np.asarray(scores, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"scores must be numbers, got an array of {np.asarray(scores).dtype}") from None
     if labels.ndim != 1 or scores.shape != labels.shape:
         raise ValueError(f"labels and scores must be 1-D of the same length, got shapes {labels.shape} and "
                          f"{scores.shape}")
@@ -152,6 +155,8 @@ def attack_result(name: str, labels, scores) -> AttackResult:
     """An :class:`AttackResult` from members' and non-members' scores: AUC, TPR at 1% and at 0.1% FPR."""
     from sklearn.metrics import roc_auc_score
 
+    if not isinstance(name, str):
+        raise TypeError(f"name must be the attack's name (a string), got {name!r}")
     labels, scores = _labels_scores(labels, scores)
     return AttackResult(name, labels, scores, auc=float(roc_auc_score(labels, scores)),
                         tpr_1=tpr_at_fpr(labels, scores, 0.01), tpr_01=tpr_at_fpr(labels, scores, 0.001))
@@ -222,6 +227,7 @@ def audit_epsilon(result: AttackResult, epsilon: float, *, delta: float = 0.0, a
     if epsilon <= 0:
         raise ValueError(f"epsilon must be > 0, got {epsilon}")
     delta = check_real(delta, "delta", minimum=0.0, maximum=1.0)
+    seed = check_seed(seed)
     bound = result.epsilon_lower_bound(delta=delta, alpha=alpha, seed=seed, threshold=threshold)
     return EpsilonAudit(claimed=epsilon, lower_bound=bound, delta=delta, alpha=check_probability(alpha, "alpha"))
 
@@ -388,7 +394,9 @@ def shadow_attack(synthesizer, population: pd.DataFrame, target: pd.DataFrame, *
     check_same_columns(population, target, names=("population", "target"))
     target = target[population.columns]
     n_train = check_count(n_train, "n_train", minimum=2)
-    n_shadow, n_test = check_count(n_shadow, "n_shadow", minimum=4), check_count(n_test, "n_test", minimum=2)
+    # each shadow or test release trains the synthesizer once: more than 100,000 trainings would run for days
+    n_shadow = check_count(n_shadow, "n_shadow", minimum=4, maximum=100_000)
+    n_test = check_count(n_test, "n_test", minimum=2, maximum=100_000)
     if len(population) < n_train:
         raise ValueError(f"population has {len(population)} rows, fewer than n_train = {n_train}")
     kinds = kinds or column_kinds(population)
@@ -445,6 +453,16 @@ class AttributeInference:
         return self.non_members - self.protection
 
 
+def _column_list(columns, name: str) -> list:
+    """A column name or a list of them; anything else (a number) is refused naming ``name``."""
+    if isinstance(columns, str):
+        return [columns]
+    try:
+        return list(columns)
+    except TypeError:
+        raise TypeError(f"{name} must be a column name or a list of them, got {columns!r}") from None
+
+
 def cap_protection(targets: pd.DataFrame, rows: pd.DataFrame, *, known, sensitive: str, continuous=(),
                    bins: int = 10) -> float:
     """SDMetrics' CAP protection (``DisclosureProtection``'s ``cap_protection``, 0.32), vectorised.
@@ -454,6 +472,25 @@ def cap_protection(targets: pd.DataFrame, rows: pd.DataFrame, *, known, sensitiv
     value in the share of them that have it. The protection is 1 − the mean belief in the target's true value, over
     the targets that have a match (NaN when none has).
     """
+    for table, name in ((targets, "targets"), (rows, "rows")):
+        if not isinstance(table, pd.DataFrame):
+            raise TypeError(f"{name} must be a pandas DataFrame, got {type(table).__name__}")
+        if table.empty:
+            raise ValueError(f"{name} is empty; need at least one row")
+    known, continuous = _column_list(known, "known"), _column_list(continuous, "continuous")
+    if not known:
+        raise ValueError("known must name at least one column")
+    if not isinstance(sensitive, str):
+        raise TypeError(f"sensitive must be a column name, got {sensitive!r}")
+    for column, name in [(c, "known") for c in known] + [(sensitive, "sensitive")]:
+        for table, table_name in ((targets, "targets"), (rows, "rows")):
+            if column not in table.columns:
+                raise KeyError(f"{name} column {column!r} is not in {table_name}; its columns are "
+                               f"{list(table.columns)}")
+    outside = [c for c in continuous if c not in known]
+    if outside:
+        raise ValueError(f"continuous names columns that are not in known: {outside}")
+    bins = check_count(bins, "bins", minimum=1, maximum=10_000)
     targets, rows = targets[list(known) + [sensitive]].copy(), rows[list(known) + [sensitive]].copy()
     for column in continuous:
         labels = [str(i) for i in range(bins)]
@@ -483,7 +520,7 @@ def attribute_inference(train: pd.DataFrame, holdout: pd.DataFrame, release: pd.
     release, and for the training rows against as many holdout rows (independent real data) for reference.
     Numerical known columns are cut into SDMetrics' 10 bins (over the range of the people looked up)."""
     holdout, release = _check_three(train, holdout, release)
-    known = [known] if isinstance(known, str) else list(known)
+    known = _column_list(known, "known")
     if not known:
         raise ValueError("known must name at least one column")
     for column in known + [sensitive]:
