@@ -106,6 +106,28 @@ def _check_scale(guidance) -> float:
     return float(guidance)
 
 
+def _check_guidance_inputs(model, x, t, labels, guidance):
+    _check_model(model)
+    x, guidance = _check_data(x), _check_scale(guidance)
+    if not isinstance(t, _torch().Tensor) or t.shape != (len(x),):
+        raise ValueError(f"t must be a tensor of {len(x)} times (one per row of x); got "
+                         f"{tuple(t.shape) if hasattr(t, 'shape') else type(t).__name__}")
+    return x, t, _check_labels(labels, len(x), x.device, allow_null=True), guidance
+
+
+_NO_SCHEDULE = object()
+
+
+def _check_loss_inputs(model, x, labels, generator, name: str, schedule=_NO_SCHEDULE):
+    """The checked data ``x`` (the argument ``name``), labels (the null class allowed) and torch generator; the
+    model and (for DDPM) the schedule checked too."""
+    _check_model(model)
+    if schedule is not _NO_SCHEDULE:
+        _check_schedule(schedule)
+    x = _check_data(x, name)
+    return x, _check_labels(labels, len(x), x.device, allow_null=True, data=name), _generator(generator)
+
+
 def drop_labels(labels, p: float = 0.1, generator=None):
     """Section 4.3: replace each label by the null class (10) with probability ``p``: one network then learns
     both the conditional and the unconditional model, which classifier-free guidance combines."""
@@ -123,11 +145,7 @@ def guided_prediction(model, x, t, labels, guidance: float = 1.0):
     ``labels``, u the prediction for the null class and s = ``guidance``. s = 1 is the plain conditional model,
     s = 0 the unconditional one; s > 1 pushes samples towards what makes them typical of their class."""
     torch = _torch()
-    model, x, guidance = _check_model(model), _check_data(x), _check_scale(guidance)
-    if not isinstance(t, torch.Tensor) or t.shape != (len(x),):
-        raise ValueError(f"t must be a tensor of {len(x)} times (one per row of x); got "
-                         f"{tuple(t.shape) if hasattr(t, 'shape') else type(t).__name__}")
-    labels = _check_labels(labels, len(x), x.device, allow_null=True)
+    x, t, labels, guidance = _check_guidance_inputs(model, x, t, labels, guidance)
     if labels is None or guidance == 1:
         return model(x, t, labels)
     null = torch.full_like(labels, NULL_CLASS)
@@ -152,8 +170,7 @@ def flow_matching_loss(model, x1, labels=None, generator=None):
     velocity of that path, x_1 − x_0, by least squares. Returns the batch-mean squared error.
     """
     torch = _torch()
-    model, x1, generator = _check_model(model), _check_data(x1, "x1"), _generator(generator)
-    labels = _check_labels(labels, len(x1), x1.device, allow_null=True, data="x1")
+    x1, labels, generator = _check_loss_inputs(model, x1, labels, generator, "x1")
     x0 = torch.randn(x1.shape, generator=generator).to(x1.device)
     t = _times(len(x1), x1.device, generator)
     tb = t.view(-1, *[1] * (x1.ndim - 1))
@@ -165,9 +182,7 @@ def ddpm_loss(model, x0, schedule: DDPMSchedule, labels=None, generator=None):
     """Section 4.3: DDPM's simplified loss (Ho et al., 2020): noise the data to a random step k,
     x_k = √ᾱ_k x_0 + √(1 − ᾱ_k) ε, and regress ε. The network sees the time as t = (k + 1) / T."""
     torch = _torch()
-    model, x0, schedule = _check_model(model), _check_data(x0, "x0"), _check_schedule(schedule)
-    labels = _check_labels(labels, len(x0), x0.device, allow_null=True, data="x0")
-    generator = _generator(generator)
+    x0, labels, generator = _check_loss_inputs(model, x0, labels, generator, "x0", schedule)
     k = torch.randint(0, schedule.steps, (len(x0),), generator=generator)
     alpha_bar = torch.as_tensor(schedule.alpha_bars, dtype=x0.dtype)[k].to(x0.device)
     ab = alpha_bar.view(-1, *[1] * (x0.ndim - 1))
