@@ -502,7 +502,6 @@ ARGUMENTS: dict[str, Spec] = {
     "DigitCode": Spec(lambda: dict(images=digits(), dim=4)),
     "make_denoiser": Spec(lambda: dict(kind="points")),
     # 5.1 / 5.3 coverage, validity, resources
-    "PeakMemory": Spec(lambda: dict(interval=0.01)),
     "measure_resources": Spec(lambda: dict(interval_s=0.01)),
     "sample_tvae_categories": Spec(lambda: dict(synthesizer=_tvae()), heavy=True),
     "category_coverage": Spec(lambda: dict(real=adult(), synthetic=adult(), columns=None, rare_share=0.05)),

@@ -1,4 +1,4 @@
-"""The self-checks of part 7's exercises (sections 7.1 and 7.2), registered with :func:`synthlib.exercises.exercise`.
+"""The self-checks of part 7's exercises (sections 7.1, 7.2, 7.4 and 7.5), registered with :func:`synthlib.exercises.exercise`.
 """
 from __future__ import annotations
 
@@ -261,4 +261,88 @@ def _check_mixed_generations(answer):
                 "kept: keep the real points and only the LAST generation's samples")
     if spread < 0.15:
         return f"the chains' log-variances spread by only {spread:.2f}: draw fresh samples every generation"
+    return None
+
+
+def _reference_tpr_at(labels, scores, fpr):
+    """Every threshold "score ≥ t" over the distinct scores; keep those accusing at most fpr of the non-members."""
+    labels, scores = np.asarray(labels), np.asarray(scores, dtype=float)
+    best = 0.0
+    for threshold in np.unique(scores):
+        guess = scores >= threshold
+        if guess[labels == 0].mean() <= fpr:
+            best = max(best, guess[labels == 1].mean())
+    return best
+
+
+def _quantile_tpr_at(labels, scores, fpr):  # the threshold read off the non-members' quantile: ties overshoot
+    labels, scores = np.asarray(labels), np.asarray(scores, dtype=float)
+    threshold = np.quantile(scores[labels == 0], 1 - fpr)
+    return float((scores[labels == 1] >= threshold).mean())
+
+
+@exercise("7.5.1", summary="the true-positive rate at a low false-positive rate, from an attack's scores",
+          solution=lambda: _reference_tpr_at, mistake=lambda: _quantile_tpr_at)
+def _check_tpr_at(answer):
+    from ..part7.attacks import tpr_at_fpr
+
+    if not callable(answer):
+        return "pass your function itself: synthlib.check('7.5.1', tpr_at)"
+    rng = np.random.default_rng(7501)
+    for trial in range(6):
+        n = 400
+        labels = np.r_[np.ones(n), np.zeros(n)].astype(int)
+        # Rounded scores: ties, as distances to the closest record have (many rows sit at distance 0).
+        scores = np.round(np.r_[rng.normal(0.5 * (trial % 3), 1, n), rng.normal(0, 1, n)], 1)
+        for fpr in (0.01, 0.05, 0.2):
+            try:
+                got = float(answer(labels.copy(), scores.copy(), fpr))
+            except Exception as error:  # noqa: BLE001
+                return f"your function raised {type(error).__name__}: {error}"
+            right = tpr_at_fpr(labels, scores, fpr)
+            if not np.isclose(got, right):
+                guess_rate = "more" if got > right else "less"
+                return (f"at FPR ≤ {fpr:g} on a test with tied scores you found TPR {got:.4f}, {guess_rate} than "
+                        f"the {right:.4f} of the best threshold whose false-positive rate stays within {fpr:g}: "
+                        "count the non-members a threshold accuses (ties included) instead of reading a quantile")
+    return None
+
+
+def _reference_pareto(utility, risk):
+    """A generator is kept unless another is at least as good on both and strictly better on one."""
+    utility, risk = np.asarray(utility, dtype=float), np.asarray(risk, dtype=float)
+    dominated = [bool(np.any((utility >= u) & (risk <= r) & ((utility > u) | (risk < r))))
+                 for u, r in zip(utility, risk)]
+    return ~np.array(dominated)
+
+
+def _weak_pareto(utility, risk):  # "at least as good on both" without "strictly better on one": ties drop out
+    utility, risk = np.asarray(utility, dtype=float), np.asarray(risk, dtype=float)
+    index = np.arange(utility.size)
+    return np.array([not np.any((utility >= u) & (risk <= r) & (index != i))
+                     for i, (u, r) in enumerate(zip(utility, risk))])
+
+
+@exercise("7.5.2", summary="the Pareto front of utility against membership risk",
+          solution=lambda: _reference_pareto, mistake=lambda: _weak_pareto)
+def _check_pareto(answer):
+    if not callable(answer):
+        return "pass your function itself: synthlib.check('7.5.2', pareto_front)"
+    rng = np.random.default_rng(7502)
+    for _ in range(20):
+        # Rounded values, so that equal utilities and equal risks occur (TPR at 1% FPR is often exactly 0).
+        utility, risk = np.round(rng.uniform(0.5, 0.9, 12), 2), np.round(rng.choice([0, 0, 0.01, 0.05, 0.3], 12), 2)
+        try:
+            got = np.asarray(answer(utility.copy(), risk.copy()))
+        except Exception as error:  # noqa: BLE001
+            return f"your function raised {type(error).__name__}: {error}"
+        if got.shape != utility.shape or got.dtype != bool:
+            return f"return a boolean mask of shape {utility.shape}, got {got.dtype} of shape {got.shape}"
+        right = _reference_pareto(utility, risk)
+        if not np.array_equal(got, right):
+            wrong = np.flatnonzero(got != right)[0]
+            kept = "kept" if got[wrong] else "dropped"
+            return (f"the generator with utility {utility[wrong]} and risk {risk[wrong]} is {kept} by your mask but "
+                    "should not be: a generator is dominated only by one at least as good on both and strictly "
+                    "better on one (two identical generators do not remove each other)")
     return None

@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..common.arguments import as_sample, check_count, check_positive, check_real, check_seed
-from ..common.runtime import Timer
+from ..common.arguments import as_sample, check_count, check_real, check_seed
+from ..common.runtime import measure_resources
 
 __all__ = ["EFFICACY_CLASSIFIERS", "efficacy_classifier", "check_same_columns", "ml_efficacy",
            "SYNTHESIZERS", "ModeNormalisation", "mode_normalise", "log_frequency_probabilities",
-           "FittedSynthesizer", "detect_metadata", "fit_synthesizer", "quality_score", "efficacy_table", "PeakMemory",
+           "FittedSynthesizer", "detect_metadata", "fit_synthesizer", "quality_score", "efficacy_table",
            "sample_tvae_categories"]
 
 #: The classifiers of the CTGAN paper's machine-learning-efficacy benchmark for binary tables such as Adult
@@ -235,65 +235,6 @@ def log_frequency_probabilities(counts) -> pd.Series:
         raise ValueError("counts are all zero")
     weights = np.log1p(series)
     return weights / weights.sum()
-
-
-class PeakMemory:
-    """The peak resident memory of this process while a block runs, above its level at the start, in MiB (5.1).
-
-    ``with PeakMemory() as memory: ...`` then ``memory.mb``. On Linux a background thread reads the resident set
-    size from ``/proc/self/statm`` every ``interval`` seconds (so NumPy, PyTorch and everything else count, which
-    ``tracemalloc`` would miss); elsewhere it falls back to ``resource.getrusage``'s ``ru_maxrss``, the process's
-    lifetime peak, which only sees growth beyond any earlier peak. ``method`` says which was used.
-    """
-
-    def __init__(self, interval: float = 0.01):
-        self.interval = check_positive(interval, "interval")
-        self.mb = float("nan")
-        self.method = "/proc/self/statm" if _resident_bytes() is not None else "resource.getrusage ru_maxrss"
-
-    def __enter__(self) -> "PeakMemory":
-        import threading
-
-        self._stop = threading.Event()
-        if self.method == "/proc/self/statm":
-            self._start = self._peak = _resident_bytes()
-
-            def poll():
-                while not self._stop.wait(self.interval):
-                    self._peak = max(self._peak, _resident_bytes() or 0)
-
-            self._thread = threading.Thread(target=poll, daemon=True)
-            self._thread.start()
-        else:
-            self._start = _max_resident_bytes()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.method == "/proc/self/statm":
-            self._stop.set()
-            self._thread.join()
-            self._peak = max(self._peak, _resident_bytes() or 0)
-        else:
-            self._peak = _max_resident_bytes()
-        self.mb = max(0.0, (self._peak - self._start) / 2 ** 20)
-
-
-def _resident_bytes() -> int | None:
-    try:
-        with open("/proc/self/statm") as statm:
-            import os
-
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError, AttributeError):
-        return None
-
-
-def _max_resident_bytes() -> int:
-    import resource
-    import sys
-
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024  # bytes on macOS, KiB on Linux
 
 
 @dataclass
@@ -513,11 +454,11 @@ def fit_synthesizer(kind: str, table: pd.DataFrame, metadata, *, epochs: int | N
     synthesizer = cls(metadata, **options)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    with _threads(threads), PeakMemory() as memory, Timer() as timer:
+    with _threads(threads), measure_resources() as usage:
         synthesizer.fit({table_name: table})
-    return FittedSynthesizer(kind=kind, synthesizer=synthesizer, table_name=table_name, seconds=timer.seconds,
+    return FittedSynthesizer(kind=kind, synthesizer=synthesizer, table_name=table_name, seconds=usage.seconds,
                              epochs=epochs, batch_size=batch_size, device=device, threads=threads,
-                             peak_memory_mb=memory.mb)
+                             peak_memory_mb=usage.peak_mb)
 
 
 def quality_score(real: pd.DataFrame, synthetic: pd.DataFrame, metadata) -> dict:

@@ -229,13 +229,10 @@ def test_tvae_sampled_categories_keep_a_category_the_most_probable_choice_drops(
             pass
 
 
-def test_peak_memory_sees_an_allocation_and_fits_record_it(small_table):
-    with synthlib.PeakMemory() as memory:
-        block = np.ones(40 * 2 ** 20 // 8)  # 40 MiB, touched
-        del block
-    assert memory.mb >= 30 and memory.method in ("/proc/self/statm", "resource.getrusage ru_maxrss")
+def test_fits_record_their_time_and_peak_memory(small_table):
+    # The meter itself is synthlib.measure_resources (tests/common/test_runtime.py checks it sees an allocation).
     copula = fit_synthesizer("gaussian_copula", small_table, detect_metadata(small_table, "toy"))
-    assert copula.peak_memory_mb >= 0
+    assert copula.seconds > 0 and copula.peak_memory_mb >= 0
 
 
 @pytest.mark.parametrize("bad, error, message", [(np.nan, ValueError, "is all missing"),
