@@ -155,8 +155,12 @@ def save_table(frame, section: str, name: str) -> Path:
     return path
 
 
-def save_samples(images, section: str, minimum: int = 2_000) -> Path:
-    """Save generated images as ``<artifacts>/<section>/samples.npy``: float32, N×H×W, values in [0, 1]."""
+def save_samples(images, section: str, minimum: int = 2_000, *, labels=None) -> Path:
+    """Save generated images as ``<artifacts>/<section>/samples.npy``: float32, N×H×W, values in [0, 1].
+
+    A conditional generator also passes ``labels``, the class asked for of each image (N integers, the same number
+    of each class); they go to ``samples_labels.npy`` beside it. Without labels, a stale labels file is removed.
+    """
     array = np.asarray(images, dtype=np.float32)
     if array.ndim != 3:
         raise ValueError(f"samples must have shape N×H×W; got {array.shape}")
@@ -164,8 +168,21 @@ def save_samples(images, section: str, minimum: int = 2_000) -> Path:
         raise ValueError(f"need at least {minimum} samples, got {len(array)}")
     if np.isnan(array).any() or array.min() < 0 or array.max() > 1:
         raise ValueError("sample values must lie in [0, 1] (and not be NaN)")
+    labels_path = artifacts_dir(section) / "samples_labels.npy"
+    if labels is not None:
+        classes = np.asarray(labels)
+        if classes.shape != (len(array),) or not np.issubdtype(classes.dtype, np.integer):
+            raise ValueError(f"labels must be {len(array)} integers, one per sample; got shape {classes.shape}, "
+                             f"dtype {classes.dtype}")
+        counts = np.unique(classes, return_counts=True)[1]
+        if counts.min() != counts.max():
+            raise ValueError(f"labels must ask for the same number of samples per class; got counts {counts.tolist()}")
     path = artifacts_dir(section) / "samples.npy"
     np.save(path, array)
+    if labels is not None:
+        np.save(labels_path, classes.astype(np.int64))
+    elif labels_path.exists():
+        labels_path.unlink()
     return path
 
 
