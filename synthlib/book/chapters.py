@@ -169,8 +169,12 @@ def load_tables(section: str) -> dict:
     return {path.stem: pd.read_csv(path) for path in paths}
 
 
-def save_samples(images, section: str, minimum: int = 2_000) -> Path:
-    """Save generated images as ``<artifacts>/<section>/samples.npy``: float32, N×H×W, values in [0, 1]."""
+def save_samples(images, section: str, minimum: int = 2_000, *, labels=None) -> Path:
+    """Save generated images as ``<artifacts>/<section>/samples.npy``: float32, N×H×W, values in [0, 1].
+
+    A conditional generator also passes ``labels``, the class asked for of each image (N integers, the same number
+    of each class); they go to ``samples_labels.npy`` beside it. Without labels, a stale labels file is removed.
+    """
     minimum = check_count(minimum, "minimum", minimum=1)
     try:
         array = np.asarray(images, dtype=np.float32)
@@ -182,8 +186,21 @@ def save_samples(images, section: str, minimum: int = 2_000) -> Path:
         raise ValueError(f"need at least minimum = {minimum} images, got {len(array)}")
     if np.isnan(array).any() or array.min() < 0 or array.max() > 1:
         raise ValueError("images must lie in [0, 1] (and not be NaN)")
+    labels_path = artifacts_dir(section) / "samples_labels.npy"
+    if labels is not None:
+        classes = np.asarray(labels)
+        if classes.shape != (len(array),) or not np.issubdtype(classes.dtype, np.integer):
+            raise ValueError(f"labels must be {len(array)} integers, one per sample; got shape {classes.shape}, "
+                             f"dtype {classes.dtype}")
+        counts = np.unique(classes, return_counts=True)[1]
+        if counts.min() != counts.max():
+            raise ValueError(f"labels must ask for the same number of samples per class; got counts {counts.tolist()}")
     path = artifacts_dir(section) / "samples.npy"
     np.save(path, array)
+    if labels is not None:
+        np.save(labels_path, classes.astype(np.int64))
+    elif labels_path.exists():
+        labels_path.unlink()
     return path
 
 

@@ -15,8 +15,9 @@ import numpy as np
 from ..common.arguments import (as_sample, as_torch_generator, check_count, check_memory, check_real,
                                check_seed)
 
-__all__ = ["SampleQuality", "as_digit_batch", "batch_indices", "class_entropy", "classify_digits", "digit_mosaic",
-           "digit_features", "frechet_distance", "grey_share", "quality_table", "sample_quality", "train_digit_classifier"]
+__all__ = ["SampleQuality", "as_digit_batch", "balanced_labels", "batch_indices", "class_entropy", "classify_digits", "digit_mosaic",
+           "digit_features", "frechet_distance", "grey_share", "class_accuracies", "quality_table", "sample_quality",
+           "train_digit_classifier"]
 
 IMAGE_SIZE = 28
 #: The most training steps a helper accepts: about a day of training on a laptop's CPU, far beyond any chapter.
@@ -119,6 +120,22 @@ def _check_module(value, name: str):
     if not isinstance(value, torch.nn.Module):
         raise TypeError(f"{name} must be a torch.nn.Module (a network), got {type(value).__name__}")
     return value
+
+
+def balanced_labels(per_class: int, n_classes: int = 10) -> np.ndarray:
+    """Sections 4.1, 4.2: the classes to ask a conditional generator for, ``per_class`` of each: 0, 0, ..., 9, 9."""
+    per_class, n_classes = _check_positive_int(per_class, "per_class"), _check_positive_int(n_classes, "n_classes")
+    return np.repeat(np.arange(n_classes), per_class)
+
+
+def class_accuracies(images, classifier, labels) -> np.ndarray:
+    """Sections 4.1, 4.2: the share of each class's ``images`` that ``classifier`` labels correctly (10 values)."""
+    y = _check_labels(labels, len(as_digit_batch(images)))
+    predicted = classify_digits(images, classifier).argmax(axis=1)
+    counts = np.bincount(y, minlength=10)
+    if (counts == 0).any():
+        raise ValueError(f"every class 0–9 needs at least one image; missing: {np.flatnonzero(counts == 0).tolist()}")
+    return np.bincount(y, weights=predicted == y, minlength=10) / counts
 
 
 def _check_positive_int(value, name: str) -> int:

@@ -6,7 +6,7 @@ import numpy as np
 from ..common.arguments import as_sample, check_real
 from .digits import IMAGE_SIZE, _check_module, _check_positive_int, _check_tensor, _torch, as_digit_batch
 
-__all__ = ["discriminator_loss", "from_tanh_range", "generator_loss", "make_gan", "to_tanh_range",
+__all__ = ["discriminator_loss", "from_tanh_range", "generator_loss", "make_conditional_gan", "make_gan", "to_tanh_range",
            "update_moving_average"]
 
 
@@ -15,6 +15,13 @@ def make_gan(latent_dim: int = 64):
     from .networks import Discriminator, Generator
 
     return Generator(latent_dim), Discriminator()
+
+
+def make_conditional_gan(latent_dim: int = 64):
+    """Section 4.2: a fresh class-conditional pair, ``(ConditionalGenerator(latent_dim), ConditionalDiscriminator())``."""
+    from .networks import ConditionalDiscriminator, ConditionalGenerator
+
+    return ConditionalGenerator(latent_dim), ConditionalDiscriminator()
 
 
 def to_tanh_range(images):

@@ -175,3 +175,112 @@ class DigitDenoiser(nn.Module):
         for block in self.blocks:
             h = h + block(h + c)
         return self.out(h)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Class-conditional versions (sections 4.1 and 4.2): the label, one-hot, is concatenated to every network's input
+
+
+N_CLASSES = 10
+
+
+def one_hot_labels(labels, n: int, device) -> torch.Tensor:
+    """The digit classes ``labels`` (``n`` whole numbers 0–9) as an n×10 one-hot float tensor on ``device``.
+
+    Refuses, naming the problem: a wrong length, fractional or non-numeric values, classes outside 0–9.
+    """
+    tensor = labels.detach() if isinstance(labels, torch.Tensor) else torch.as_tensor(_as_label_array(labels))
+    if tensor.ndim != 1 or len(tensor) != n:
+        raise ValueError(f"expected {n} class labels (one per image), as a 1-d sequence; got shape {tuple(tensor.shape)}")
+    if tensor.is_floating_point():
+        if not torch.equal(tensor, tensor.round()):
+            bad = tensor[tensor != tensor.round()][0].item()
+            raise ValueError(f"class labels must be whole numbers 0–{N_CLASSES - 1}; got the fractional value {bad}")
+    elif tensor.dtype == torch.bool or tensor.is_complex():
+        raise TypeError(f"class labels must be integers 0–{N_CLASSES - 1}; got dtype {tensor.dtype}")
+    tensor = tensor.long()
+    if n and (tensor.min() < 0 or tensor.max() >= N_CLASSES):
+        unknown = tensor[(tensor < 0) | (tensor >= N_CLASSES)][0].item()
+        raise ValueError(f"unknown class {unknown}: class labels must lie in 0–{N_CLASSES - 1}")
+    return nn.functional.one_hot(tensor, N_CLASSES).float().to(device)
+
+
+def _as_label_array(labels):
+    import numpy as np
+
+    array = np.asarray(labels)
+    if not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
+        raise TypeError(f"class labels must be integers 0–{N_CLASSES - 1}; got dtype {array.dtype}")
+    return array
+
+
+class ConditionalVAE(nn.Module):
+    """Section 4.1: a VAE whose encoder q(z|x, y) and decoder p(x|z, y) both see the digit's class y (one-hot).
+
+    The code z then needs to carry only the style (slant, thickness); the class comes from the label. Sampling
+    digit y: decode z ~ N(0, I) together with y.
+    """
+
+    def __init__(self, latent_dim: int = 16):
+        super().__init__()
+        self.latent_dim = check_latent_dim(latent_dim)
+        self.encoder = nn.Sequential(                  # (x, y) → (μ, log σ²)
+            nn.Linear(784 + N_CLASSES, 512), nn.ReLU(),
+            nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 2 * latent_dim),
+        )
+        self.decoder = nn.Sequential(                  # (z, y) → 784 logits, one per pixel
+            nn.Linear(latent_dim + N_CLASSES, 256), nn.ReLU(), nn.Linear(256, 512), nn.ReLU(),
+            nn.Linear(512, 784), nn.Unflatten(1, (1, 28, 28)),
+        )
+
+    def encode(self, x: torch.Tensor, labels) -> tuple[torch.Tensor, torch.Tensor]:
+        check_digit_batch(x)
+        y = one_hot_labels(labels, len(x), x.device)
+        mu, logvar = self.encoder(torch.cat([x.flatten(1), y], dim=1)).chunk(2, dim=1)
+        return mu, logvar
+
+    def decode(self, z: torch.Tensor, labels) -> torch.Tensor:
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(f"expected codes shaped N×{self.latent_dim}; got {tuple(z.shape)}")
+        return self.decoder(torch.cat([z, one_hot_labels(labels, len(z), z.device)], dim=1))
+
+    def forward(self, x: torch.Tensor, labels) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        mu, logvar = self.encode(x, labels)
+        z = reparameterise(mu, logvar)
+        return self.decode(z, labels), mu, logvar
+
+
+class ConditionalGenerator(nn.Module):
+    """Section 4.2: noise z and a class y (one-hot) → an image of digit y with pixels in [-1, 1]."""
+
+    def __init__(self, latent_dim: int = 64):
+        super().__init__()
+        self.latent_dim = check_latent_dim(latent_dim)
+        self.net = nn.Sequential(
+            nn.Linear(latent_dim + N_CLASSES, 256), nn.LeakyReLU(0.2),
+            nn.Linear(256, 512), nn.LeakyReLU(0.2),
+            nn.Linear(512, 1024), nn.LeakyReLU(0.2),
+            nn.Linear(1024, 784), nn.Tanh(), nn.Unflatten(1, (1, 28, 28)),
+        )
+
+    def forward(self, z: torch.Tensor, labels) -> torch.Tensor:
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(f"expected noise shaped N×{self.latent_dim}; got {tuple(z.shape)}")
+        return self.net(torch.cat([z, one_hot_labels(labels, len(z), z.device)], dim=1))
+
+
+class ConditionalDiscriminator(nn.Module):
+    """Section 4.2: an image and a class y → one logit, P(x is a real digit of class y): an image of the wrong
+    class is as fake as a bad one."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Linear(784 + N_CLASSES, 512), nn.LeakyReLU(0.2),
+            nn.Linear(512, 256), nn.LeakyReLU(0.2), nn.Linear(256, 1),
+        )
+
+    def forward(self, x: torch.Tensor, labels) -> torch.Tensor:
+        check_digit_batch(x)
+        y = one_hot_labels(labels, len(x), x.device)
+        return self.net(torch.cat([x.flatten(1), y], dim=1)).squeeze(1)

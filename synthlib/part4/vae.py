@@ -6,7 +6,7 @@ import numpy as np
 from ..common.arguments import check_count
 from .digits import _check_module, _check_tensor, _torch, as_digit_batch
 
-__all__ = ["kl_to_standard_normal", "make_vae", "reparameterise", "vae_elbo", "vae_loss"]
+__all__ = ["kl_to_standard_normal", "make_conditional_vae", "make_vae", "reparameterise", "vae_elbo", "vae_loss"]
 
 
 def make_vae(latent_dim: int = 16):
@@ -14,6 +14,13 @@ def make_vae(latent_dim: int = 16):
     from .networks import VAE
 
     return VAE(latent_dim)
+
+
+def make_conditional_vae(latent_dim: int = 16):
+    """Section 4.1: a fresh :class:`synthlib.part4.networks.ConditionalVAE`: encoder and decoder also take the class."""
+    from .networks import ConditionalVAE
+
+    return ConditionalVAE(latent_dim)
 
 
 def reparameterise(mu, logvar):

@@ -52,3 +52,17 @@ def test_a_section_that_is_not_a_string_is_refused(artifacts, section):
 def test_a_table_name_that_would_escape_is_refused(artifacts, name):
     with pytest.raises(ValueError, match="artifact name"):
         save_table(pd.DataFrame({"a": [1]}), "2.4", name)
+
+
+def test_samples_labels_are_saved_beside_the_samples_and_checked(artifacts):
+    images, labels = np.zeros((6, 2, 2)), np.repeat(np.arange(3), 2)
+    path = save_samples(images, "4.9", minimum=1, labels=labels)
+    assert np.load(path.parent / "samples_labels.npy").tolist() == labels.tolist()
+    with pytest.raises(ValueError, match="same number of samples per class"):
+        save_samples(images, "4.9", minimum=1, labels=np.array([0, 0, 0, 1, 1, 2]))
+    with pytest.raises(ValueError, match="6 integers"):
+        save_samples(images, "4.9", minimum=1, labels=labels[:5])
+    with pytest.raises(ValueError, match="6 integers"):
+        save_samples(images, "4.9", minimum=1, labels=labels + 0.5)
+    save_samples(images, "4.9", minimum=1)  # unconditional samples: no stale labels beside them
+    assert not (path.parent / "samples_labels.npy").exists()

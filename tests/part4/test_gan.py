@@ -94,3 +94,27 @@ def test_gan_helpers_refuse_arrays_empty_logits_and_huge_latent_sizes():
         synthlib.make_gan(10**12)
     with pytest.raises(TypeError, match="average must be a torch.nn.Module"):
         synthlib.update_moving_average("net", synthlib.make_gan(2)[0])
+
+
+def test_conditional_gan_shapes_and_label_effect():
+    torch.manual_seed(0)
+    generator, discriminator = synthlib.make_conditional_gan(latent_dim=8)
+    z = torch.randn(1, 8).expand(10, 8)
+    images = generator(z, torch.arange(10))
+    assert images.shape == (10, 1, 28, 28) and images.abs().max() <= 1
+    assert not torch.allclose(images[0], images[1])  # same noise, different class: a different image
+    logits = discriminator(images, synthlib.balanced_labels(1))
+    assert logits.shape == (10,)
+    assert not torch.allclose(discriminator(images[:1], [0]), discriminator(images[:1], [1]))
+
+
+@pytest.mark.parametrize("labels, message", [
+    ([0, 1, 10], "unknown class 10"), ([0.0, 2.5, 1.0], "fractional value 2.5"), ([0, 1, 2, 3], "expected 3 class"),
+    (torch.tensor([True, False, True]), "integers"),
+])
+def test_conditional_gan_refuses_bad_labels(labels, message):
+    generator, discriminator = synthlib.make_conditional_gan(latent_dim=4)
+    with pytest.raises((ValueError, TypeError), match=message):
+        generator(torch.zeros(3, 4), labels)
+    with pytest.raises((ValueError, TypeError), match=message):
+        discriminator(torch.zeros(3, 1, 28, 28), labels)
