@@ -577,6 +577,17 @@ ARGUMENTS: dict[str, Spec] = {
                                         sensitive="income", continuous=("age",), bins=5),
                            skip={"continuous": {"empty"}}),  # no continuous column: all are matched exactly
     "load_tables": Spec(lambda: dict(section="2.2")),
+    # 3.3 rendered digits
+    "Randomisation": Spec(lambda: dict(rotation=15.0, shear=20.0, scale=(0.8, 1.1), stroke=5, blur=1.0, noise=0.1)),
+    "render_digit": Spec(lambda: dict(digit=3, font="DejaVuSans", rotation=10.0, shear=5.0, scale=1.0, stroke=1,
+                                      blur=0.5, noise=0.1, rng=0)),
+    "render_digits": Spec(lambda: dict(labels=np.arange(4), randomisation=synthlib.NO_RANDOMISATION, fonts=None,
+                                       rng=0)),
+    # 4.1 / 4.2 conditional models
+    "balanced_labels": Spec(lambda: dict(per_class=2, n_classes=10)),
+    "class_accuracies": Spec(lambda: dict(images=digits(), classifier=_classifier(), labels=digit_labels())),
+    "make_conditional_gan": Spec(lambda: dict(latent_dim=2)),
+    "make_conditional_vae": Spec(lambda: dict(latent_dim=2)),
     # the book's machinery, datasets, exercises, plotting, runtime
     "artifacts_dir": Spec(lambda: dict(section="2.2"), text=("section",)),  # any safe folder name
     "chapter_info": Spec(lambda: dict(section="2.2")),
@@ -626,8 +637,8 @@ NOT_SWEPT = {
         "GaussianCopula", "LoadedData", "MembershipInference", "ModeNormalisation", "MSTModel", "MomentsAccountant",
         "PateGanResult", "PrivacyCheck", "SampleQuality", "SynonymTable", "Timer")},
     # no arguments: nothing to get wrong
-    **{name: "takes no arguments" for name in ("data_dir", "list_chapters", "list_datasets", "list_exercises",
-                                                 "use_style")},
+    **{name: "takes no arguments" for name in ("data_dir", "digit_fonts", "list_chapters", "list_datasets",
+                                                 "list_exercises", "use_style")},
     # thin wrappers of load_dataset (which is swept) that take only load_dataset's keyword arguments
     **{name: "load_dataset(name, ...) is swept" for name in ("load_adult", "load_digits", "load_mnist",
                                                               "load_nycflights13", "load_penguins", "load_photo",

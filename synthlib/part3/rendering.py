@@ -46,7 +46,10 @@ class Randomisation:
         if self.shear >= 60:
             raise ValueError(f"shear must be under 60 degrees, got {self.shear}")
         check_count(self.stroke, "stroke", maximum=20)
-        low, high = self.scale
+        try:
+            low, high = self.scale
+        except (TypeError, ValueError):
+            raise TypeError(f"scale must be a pair (low, high), got {self.scale!r}") from None
         check_real(low, "scale[0]", minimum=0.1)
         check_real(high, "scale[1]", minimum=low, maximum=3)
 

@@ -125,6 +125,8 @@ def _check_module(value, name: str):
 def balanced_labels(per_class: int, n_classes: int = 10) -> np.ndarray:
     """Sections 4.1, 4.2: the classes to ask a conditional generator for, ``per_class`` of each: 0, 0, ..., 9, 9."""
     per_class, n_classes = _check_positive_int(per_class, "per_class"), _check_positive_int(n_classes, "n_classes")
+    larger = ("per_class", per_class) if per_class >= n_classes else ("n_classes", n_classes)
+    check_memory(*larger, 8.0 * per_class * n_classes)
     return np.repeat(np.arange(n_classes), per_class)
 
 
