@@ -9,6 +9,8 @@ discretised table. torch and Opacus are imported inside that function: ``import 
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import math
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -58,31 +60,26 @@ def _check_epsilon_delta(epsilon, delta) -> tuple[float, float]:
     return check_positive(epsilon, "epsilon"), check_probability(delta, "delta")
 
 
+def _bisect(low: float, high: float, below: Callable[[float], bool]) -> tuple[float, float]:
+    """Narrow [low, high] around the point where ``below`` turns from True to False (200 halvings)."""
+    for _ in range(200):
+        middle = (low + high) / 2
+        low, high = (middle, high) if below(middle) else (low, middle)
+    return low, high
+
+
 def zcdp_rho(epsilon: float, delta: float) -> float:
     """The largest ρ whose ρ-zCDP guarantee implies (ε, δ)-DP (bisection on :func:`zcdp_delta`)."""
     epsilon, delta = _check_epsilon_delta(epsilon, delta)
-    low, high = 0.0, epsilon + 1.0
-    for _ in range(200):
-        rho = (low + high) / 2
-        if zcdp_delta(rho, epsilon) <= delta:
-            low = rho
-        else:
-            high = rho
-    return low
+    return _bisect(0.0, epsilon + 1.0, lambda rho: zcdp_delta(rho, epsilon) <= delta)[0]
 
 
 def zcdp_epsilon(rho: float, delta: float) -> float:
     """The smallest ε with ρ-zCDP ⇒ (ε, δ)-DP."""
     rho = check_positive(rho, "rho")
     delta = check_probability(delta, "delta")
-    low, high = 0.0, rho + 2 * math.sqrt(rho * math.log(1 / delta))  # Bun and Steinke's simpler bound
-    for _ in range(200):
-        epsilon = (low + high) / 2
-        if zcdp_delta(rho, epsilon) <= delta:
-            high = epsilon
-        else:
-            low = epsilon
-    return high
+    high = rho + 2 * math.sqrt(rho * math.log(1 / delta))  # Bun and Steinke's simpler bound
+    return _bisect(0.0, high, lambda epsilon: zcdp_delta(rho, epsilon) > delta)[1]
 
 
 def exponential_mechanism(scores, epsilon: float, sensitivity: float, rng=None) -> int:
