@@ -62,12 +62,11 @@ def gaussian_generations(real, generations: int, *, rng=None, mode: str = "repla
 def refit_generations(fit: Callable[[Any], Any], sample: Callable[[Any, int, np.random.Generator], Any], real,
                       generations: int, *, measure: Callable[[Any, Any], dict], rng=None, mode: str = "replace",
                       n: int | None = None, progress: bool = False) -> pd.DataFrame:
-    """The model-collapse loop for any generator: fit, sample, refit on the samples, ``generations`` times.
+    """The model-collapse loop (section 7.4): fit, sample, refit on the samples, ``generations`` times.
 
-    ``fit(data)`` returns a model, ``sample(model, n, rng)`` draws ``n`` rows (as many as ``real`` has unless ``n``
-    is given), ``measure(model, samples)`` returns a dict of figures about a generation (its samples are ``real``
-    for generation 0). ``real`` is an array or a DataFrame; with ``mode="accumulate"`` each generation is fitted to
-    ``real`` and all the samples so far. Returns one row of measures per generation. Section 7.4.
+    ``fit(data)`` → a model; ``sample(model, n, rng)`` → ``n`` rows (``len(real)`` by default); ``measure(model,
+    samples)`` → a dict about one generation (generation 0's samples are ``real``, an array or a DataFrame).
+    With ``mode="accumulate"`` each fit sees ``real`` and all the samples so far. One row of measures a generation.
     """
     for name, function in (("fit", fit), ("sample", sample), ("measure", measure)):
         if not callable(function):
@@ -80,8 +79,7 @@ def refit_generations(fit: Callable[[Any], Any], sample: Callable[[Any, int, np.
     n = len(real) if n is None else check_count(n, "n", minimum=1)
     mode, generator = _check_mode(mode), as_rng(rng)
 
-    def combine(parts):
-        return pd.concat(parts, ignore_index=True) if isinstance(real, pd.DataFrame) else np.concatenate(parts)
+    combine = (lambda parts: pd.concat(parts, ignore_index=True)) if isinstance(real, pd.DataFrame) else np.concatenate
 
     steps = range(generations + 1)
     if progress:  # no `disable` argument, so that TQDM_DISABLE (the book's run) still silences the bar
