@@ -553,6 +553,9 @@ ARGUMENTS: dict[str, Spec] = {
     # 7.1 attacks and audits (n, pool, n_release: at most that many rows are used, so a huge one means "all")
     "attack_result": Spec(lambda: dict(name="sweep", labels=attack_labels(), scores=attack_scores()), text=("name",)),
     "tpr_at_fpr": Spec(lambda: dict(labels=attack_labels(), scores=attack_scores(), fpr=0.1)),
+    "auc_chance_band": Spec(lambda: dict(n_members=10, n_non_members=12, sigmas=3.0),
+                            # a formula on two counts, nothing is allocated: 10**12 members gives a (tiny) band
+                            skip={"n_members": {"huge"}, "n_non_members": {"huge"}}),
     "epsilon_lower_bound": Spec(lambda: dict(true_positives=8, n_members=10, false_positives=1, n_non_members=10,
                                              delta=0.0, alpha=0.05),
                                 # counts of an experiment, nothing is allocated: 10**12 members is a (strong) bound

@@ -13,6 +13,7 @@ bound on the ε that a differentially private synthesizer would need to allow th
   record and learns what its presence does to the release (Stadler et al., 2022; TAPAS, Houssiau et al., 2022);
 - :func:`attribute_inference`: SDMetrics' ``DisclosureProtection`` (the CAP attack): how well a release lets an
   attacker who knows some columns of a person guess a sensitive one, beside what independent real data allows;
+- :func:`auc_chance_band`: how far from 0.5 an attack that learns nothing may land, on so many records;
 - :func:`epsilon_lower_bound`: (ε, δ)-DP implies TPR ≤ e^ε·FPR + δ and 1 − FPR ≤ e^ε·(1 − TPR) + δ for every
   attack, so an attack's measured rates, with Clopper–Pearson intervals, bound ε from below.
 
@@ -30,7 +31,7 @@ from ..common.arguments import as_rng, check_count, check_probability, check_rea
 from ..part5.synthesizers import check_same_columns
 from ..part5.validation import column_kinds, distance_to_closest_record
 
-__all__ = ["AttackResult", "attack_result", "tpr_at_fpr", "epsilon_lower_bound", "distance_attack",
+__all__ = ["AttackResult", "attack_result", "tpr_at_fpr", "auc_chance_band", "epsilon_lower_bound", "distance_attack",
            "outlier_scores", "outlier_candidates", "outlier_attack", "shadow_attack", "attribute_inference", "AttributeInference",
            "cap_protection", "EpsilonAudit", "audit_epsilon"]
 
@@ -80,6 +81,16 @@ def tpr_at_fpr(labels, scores, fpr: float) -> float:
     n_pos, n_neg = labels.sum(), labels.size - labels.sum()
     allowed = fp <= fpr * n_neg + 1e-9
     return float(tp[allowed].max() / n_pos)
+
+
+def auc_chance_band(n_members: int, n_non_members: int | None = None, *, sigmas: float = 3.0) -> float:
+    """How far an attack's AUC may stray from 0.5 by chance alone when it learns nothing (5.3, 7.1): ``sigmas``
+    standard deviations of the AUC of random scores on ``n_members`` members and ``n_non_members`` non-members
+    (the Mann-Whitney statistic's null spread, sqrt((n₁ + n₀ + 1) / (12·n₁·n₀)); default: as many non-members)."""
+    n_members = check_count(n_members, "n_members", minimum=1)
+    n_non_members = n_members if n_non_members is None else check_count(n_non_members, "n_non_members", minimum=1)
+    sigmas = check_real(sigmas, "sigmas", minimum=0)
+    return float(sigmas * math.sqrt((n_members + n_non_members + 1) / (12 * n_members * n_non_members)))
 
 
 @dataclass

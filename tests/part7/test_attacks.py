@@ -48,6 +48,20 @@ def test_tpr_at_fpr_is_the_largest_tpr_at_or_below_the_fpr_without_interpolation
     assert tied == 0.0  # a tie with a non-member cannot be split: that threshold has FPR 1/2
 
 
+def test_auc_chance_band_is_the_spread_of_random_scores():
+    rng = np.random.default_rng(0)
+    labels = np.r_[np.ones(30), np.zeros(50)]
+    aucs = [attacks.attack_result("random", labels, rng.random(80)).auc for _ in range(4_000)]
+    # the null spread of the Mann-Whitney AUC, within the sampling error of 4,000 draws' standard deviation (~1%)
+    assert synthlib.auc_chance_band(30, 50, sigmas=1) == pytest.approx(np.std(aucs), rel=0.04)
+    assert synthlib.auc_chance_band(30) == pytest.approx(3 * math.sqrt(61 / (12 * 30 * 30)))
+    assert synthlib.auc_chance_band(300) < synthlib.auc_chance_band(30)
+    with pytest.raises(ValueError, match="n_members"):
+        synthlib.auc_chance_band(0)
+    with pytest.raises(ValueError, match="sigmas"):
+        synthlib.auc_chance_band(10, sigmas=-1)
+
+
 def test_attack_result_rates():
     result = synthlib.attack_result("perfect", np.r_[np.ones(500), np.zeros(500)], np.r_[np.ones(500), np.zeros(500)])
     assert result.auc == 1 and result.tpr_1 == 1 and result.tpr_01 == 1

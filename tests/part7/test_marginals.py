@@ -89,10 +89,23 @@ def test_mst_noise_matches_its_accounting():
     assert np.std(np.concatenate(two_way_errors)) == pytest.approx(math.sqrt(3 / (2 * rho) * 2), rel=0.05)
 
 
-def test_tree_model_agrees_with_mbi_on_the_same_marginals():
-    jax = pytest.importorskip("jax")
+def mbi_reference(model, domain, *, one_sigma=1.0, two_sigma=1.0, known_total=None):
+    """private-pgm's fit (mirror descent) to the model's own measurements: its 1-way and its tree's 2-way noisy
+    counts, each with its noise scale. Returns the fitted joint distribution, normalised."""
+    import jax
+    import mbi  # in requirements.txt: a missing package fails the test rather than skipping it
+
     jax.config.update("jax_enable_x64", True)
-    mbi = pytest.importorskip("mbi")
+    measurements = [mbi.LinearMeasurement(model.one_way[col], (col,), stddev=one_sigma) for col in domain]
+    measurements += [mbi.LinearMeasurement(counts.ravel(), edge, stddev=two_sigma)
+                     for edge, counts in model.two_way.items()]
+    fitted = mbi.estimation.MirrorDescent().estimate(mbi.Domain.fromdict(domain), measurements,
+                                                     known_total=known_total, iters=3_000)
+    reference = np.asarray(fitted.project(list(domain)).datavector(flatten=False))
+    return reference / reference.sum()
+
+
+def test_tree_model_agrees_with_mbi_on_the_same_marginals():
     rng = np.random.default_rng(3)
     n = 2_000
     a = rng.integers(0, 3, n)
@@ -101,19 +114,10 @@ def test_tree_model_agrees_with_mbi_on_the_same_marginals():
     table = pd.DataFrame({"a": a, "b": b, "c": c})
     domain = {"a": 3, "b": 4, "c": 2}
     model = mst.fit_mst(table, domain, epsilon=1e5, delta=1e-6, rng=0)
-    # mbi fits a graphical model to the same measurements (the 1-way and the tree's 2-way noisy counts).
-    measurements = [mbi.LinearMeasurement(model.one_way[col], (col,), stddev=1.0) for col in domain]
-    measurements += [mbi.LinearMeasurement(counts.ravel(), edge, stddev=1.0) for edge, counts in model.two_way.items()]
-    fitted = mbi.estimation.MirrorDescent().estimate(mbi.Domain.fromdict(domain), measurements, known_total=n,
-                                                     iters=3_000)
-    reference = np.asarray(fitted.project(list(domain)).datavector(flatten=False)) / n
-    assert np.abs(model.probability() - reference).sum() < 0.01
+    assert np.abs(model.probability() - mbi_reference(model, domain, known_total=n)).sum() < 0.01
 
 
 def test_mst_on_noisy_marginals_stays_close_to_mbi():
-    jax = pytest.importorskip("jax")
-    jax.config.update("jax_enable_x64", True)
-    mbi = pytest.importorskip("mbi")
     rng = np.random.default_rng(4)
     n = 20_000
     a = rng.integers(0, 3, n)
@@ -121,13 +125,8 @@ def test_mst_on_noisy_marginals_stays_close_to_mbi():
     table = pd.DataFrame({"a": a, "b": b})
     domain = {"a": 3, "b": 4}
     model = mst.fit_mst(table, domain, epsilon=1.0, delta=1e-5, rng=0)
-    one_sigma, two_sigma = model.sigma * math.sqrt(len(domain)), model.sigma * math.sqrt(len(domain) - 1)
-    measurements = [mbi.LinearMeasurement(model.one_way[col], (col,), stddev=one_sigma) for col in domain]
-    measurements += [mbi.LinearMeasurement(counts.ravel(), edge, stddev=two_sigma)
-                     for edge, counts in model.two_way.items()]
-    fitted = mbi.estimation.MirrorDescent().estimate(mbi.Domain.fromdict(domain), measurements, iters=3_000)
-    reference = np.asarray(fitted.project(list(domain)).datavector(flatten=False))
-    reference = reference / reference.sum()
+    reference = mbi_reference(model, domain, one_sigma=model.sigma * math.sqrt(len(domain)),
+                              two_sigma=model.sigma * math.sqrt(len(domain) - 1))
     # Inconsistent noisy counts: mbi's least-squares fit and the tree read from the 2-way counts differ by noise.
     distance = 0.5 * np.abs(model.probability() - reference).sum()
     assert distance < 0.005  # measured 0.0005; the noise on 12 cells of 20,000 rows is about 10 counts each
@@ -179,7 +178,6 @@ def test_flat_api():
 
 
 def test_dp_vae_spends_its_budget_and_learns_a_strong_dependence():
-    pytest.importorskip("opacus")
     rng = np.random.default_rng(5)
     a = rng.integers(0, 4, 4_000)
     table = pd.DataFrame({"a": a, "b": a % 2})  # b is a function of a
