@@ -6,7 +6,7 @@ import pytest
 
 import synthlib
 
-torch = pytest.importorskip("torch")
+import torch
 
 torch.set_num_threads(1)  # tiny networks: one thread is as fast, and immune to a busy machine
 

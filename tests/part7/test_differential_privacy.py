@@ -123,7 +123,6 @@ def test_moments_accountant_known_answers():
 
 
 def test_pate_gan_runs_and_respects_the_budget():
-    pytest.importorskip("torch")
     rng = np.random.default_rng(0)
     data = rng.uniform(size=(400, 4)).astype(np.float32)
     result = synthlib.train_pate_gan(data, epsilon=1.0, n_teachers=20, lam=0.5, max_iterations=30,
@@ -153,7 +152,6 @@ def test_every_export_has_a_docstring_naming_the_section():
 
 
 def test_pate_gan_draws_binary_columns_and_counts_queries():
-    pytest.importorskip("torch")
     rng = np.random.default_rng(1)
     data = np.c_[rng.uniform(size=400), rng.integers(0, 2, size=(400, 2))].astype(np.float32)
     result = synthlib.train_pate_gan(data, epsilon=5.0, n_teachers=20, lam=0.05, max_iterations=5, warmup_steps=2,
@@ -233,7 +231,6 @@ def test_mechanisms_refuse_nan_values_and_bad_sizes():
 
 
 def test_gans_refuse_nan_tables_and_non_positive_sizes():
-    pytest.importorskip("torch")
     data = np.random.default_rng(0).uniform(size=(40, 3))
     with pytest.raises(ValueError, match="data contains 1 NaN"):
         synthlib.train_plain_gan(np.where(np.arange(120).reshape(40, 3) == 5, np.nan, data), iterations=2)

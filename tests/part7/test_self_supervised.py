@@ -25,7 +25,7 @@ def test_few_label_indices():
 
 
 def test_training_is_reproducible_and_learns():
-    torch = pytest.importorskip("torch")
+    import torch
     rng = np.random.default_rng(0)
     images = (rng.uniform(size=(64, 28, 28)) * 255).astype(np.uint8)
     rotated, labels = synthlib.rotation_dataset(images)
@@ -51,7 +51,7 @@ def test_every_export_has_a_docstring_naming_the_section():
 
 
 def test_random_shift_moves_the_ink_and_rejects_negative_shifts():
-    torch = pytest.importorskip("torch")
+    import torch
     x = torch.zeros(3, 1, 8, 8)
     x[:, :, 3:5, 3:5] = 1.0
     generator = torch.Generator().manual_seed(0)
@@ -65,7 +65,6 @@ def test_random_shift_moves_the_ink_and_rejects_negative_shifts():
 
 
 def test_extract_features_pooling_and_bad_input():
-    pytest.importorskip("torch")
     model = synthlib.small_cnn(4, width=4)
     images = np.zeros((3, 28, 28), dtype=np.uint8)
     assert synthlib.extract_features(model, images).shape == (3, 8 * 7 * 7)
@@ -85,7 +84,7 @@ def test_linear_probe_rejects_non_positive_C():
 
 
 def test_compare_few_labels_returns_every_method():
-    torch = pytest.importorskip("torch")
+    import torch
     rng = np.random.default_rng(0)
     images = (rng.uniform(size=(20, 28, 28)) * 255).astype(np.uint8)
     labels = np.repeat([0, 1], 10)
@@ -103,7 +102,6 @@ def test_compare_few_labels_returns_every_method():
 
 
 def test_training_helpers_refuse_bad_sizes_labels_and_images():
-    pytest.importorskip("torch")
     model, images, labels = synthlib.small_cnn(2, width=2), np.zeros((4, 28, 28), np.uint8), [0, 1, 0, 1]
     for kwargs, name in [(dict(batch_size=-1), "batch_size"), (dict(batch_size=0), "batch_size"),
                          (dict(epochs=-2), "epochs"), (dict(epochs=1.5), "epochs"), (dict(lr=-1.0), "lr")]:
