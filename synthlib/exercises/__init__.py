@@ -75,11 +75,26 @@ def get_exercise(id: str) -> Exercise:
     return _EXERCISES[id]
 
 
+class AnswerRaised(Exception):
+    """The reader's function raised an exception while a checker called it (see :func:`call_answer`)."""
+
+
+def call_answer(answer: Callable, *args, **kwargs) -> Any:
+    """Call the reader's function for a checker; if it raises, :func:`check` says so as the hint ("your function
+    raised ValueError: …") instead of blaming the answer's form."""
+    try:
+        return answer(*args, **kwargs)
+    except Exception as error:  # noqa: BLE001 - shown to the reader as the hint
+        raise AnswerRaised(f"your function raised {type(error).__name__}: {error}") from error
+
+
 def check(id: str, answer: Any) -> CheckResult:
     """Check an answer to exercise ``id``: a clear pass, or a hint towards the right answer."""
     exercise_ = get_exercise(id)
     try:
         hint = exercise_.checker(answer)
+    except AnswerRaised as error:
+        hint = str(error)
     except Exception as error:  # any failure on a wrong answer is a hint; KeyboardInterrupt and SystemExit are not
         hint = f"the answer has the wrong form ({type(error).__name__}: {error})"
     return CheckResult(id, hint is None, "" if hint is None else hint)

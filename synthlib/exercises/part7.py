@@ -2,7 +2,7 @@
 """
 from __future__ import annotations
 
-from . import exercise
+from . import call_answer, exercise
 import numpy as np
 
 
@@ -29,11 +29,8 @@ def _check_coin_response(answer):
     n = 200_000
     for epsilon in (0.5, 1.0, 2.0):
         rng = np.random.default_rng(int(10 * epsilon))
-        try:
-            yes_if_yes = np.asarray(answer(1, epsilon, rng, n), dtype=float)
-            yes_if_no = np.asarray(answer(0, epsilon, rng, n), dtype=float)
-        except Exception as error:  # noqa: BLE001
-            return f"your function raised {type(error).__name__}: {error}"
+        yes_if_yes = np.asarray(call_answer(answer, 1, epsilon, rng, n), dtype=float)
+        yes_if_no = np.asarray(call_answer(answer, 0, epsilon, rng, n), dtype=float)
         if yes_if_yes.shape != (n,) or yes_if_no.shape != (n,):
             return f"return `size` answers: shape ({n},), got {yes_if_yes.shape} and {yes_if_no.shape}"
         if not (np.isin(yes_if_yes, (0, 1)).all() and np.isin(yes_if_no, (0, 1)).all()):
@@ -71,10 +68,7 @@ def _check_privacy_loss(answer):
         return "pass your function itself: synthlib.check('7.1.2', privacy_loss)"
     n = 50_000
     for k, epsilon0 in ((1, 1.0), (10, 0.1), (100, 0.1)):
-        try:
-            losses = np.asarray(answer(k, epsilon0, n, np.random.default_rng(k)), dtype=float)
-        except Exception as error:  # noqa: BLE001
-            return f"your function raised {type(error).__name__}: {error}"
+        losses = np.asarray(call_answer(answer, k, epsilon0, n, np.random.default_rng(k)), dtype=float)
         if losses.shape != (n,):
             return f"return one privacy loss per transcript: shape ({n},), got {losses.shape}"
         if losses.max() > k * epsilon0 + 1e-9 or losses.min() < -k * epsilon0 - 1e-9:
@@ -142,10 +136,7 @@ def _check_confusion(answer):
     if not callable(answer):
         return "pass your function itself: synthlib.check('7.2.1', rotation_confusion)"
     model, images = _quadrant_model(), _quadrant_images()
-    try:
-        matrix = np.asarray(answer(model, images.copy()), dtype=float)
-    except Exception as error:  # noqa: BLE001
-        return f"your function raised {type(error).__name__}: {error}"
+    matrix = np.asarray(call_answer(answer, model, images.copy()), dtype=float)
     truth = _reference_confusion(model, images)
     if matrix.shape != (4, 4):
         return f"return a 4×4 matrix (true angle × predicted angle), got shape {matrix.shape}"
@@ -236,10 +227,7 @@ def _check_mixed_generations(answer):
         return "pass your function itself: synthlib.check('7.4.2', mixed_generations)"
     chains, n, generations = 2_000, 20, 30
     real = np.random.default_rng(7401).normal(size=(chains, n))
-    try:
-        variances = np.asarray(answer(real.copy(), generations, np.random.default_rng(7402)), dtype=float)
-    except Exception as error:  # noqa: BLE001
-        return f"your function raised {type(error).__name__}: {error}"
+    variances = np.asarray(call_answer(answer, real.copy(), generations, np.random.default_rng(7402)), dtype=float)
     if variances.shape != (generations + 1, chains):
         return f"return shape (generations + 1, chains) = ({generations + 1}, {chains}); got {variances.shape}"
     if not np.allclose(variances[0], real.var(axis=1)):
@@ -295,10 +283,7 @@ def _check_tpr_at(answer):
         # Rounded scores: ties, as distances to the closest record have (many rows sit at distance 0).
         scores = np.round(np.r_[rng.normal(0.5 * (trial % 3), 1, n), rng.normal(0, 1, n)], 1)
         for fpr in (0.01, 0.05, 0.2):
-            try:
-                got = float(answer(labels.copy(), scores.copy(), fpr))
-            except Exception as error:  # noqa: BLE001
-                return f"your function raised {type(error).__name__}: {error}"
+            got = float(call_answer(answer, labels.copy(), scores.copy(), fpr))
             right = tpr_at_fpr(labels, scores, fpr)
             if not np.isclose(got, right):
                 guess_rate = "more" if got > right else "less"
@@ -332,10 +317,7 @@ def _check_pareto(answer):
     for _ in range(20):
         # Rounded values, so that equal utilities and equal risks occur (TPR at 1% FPR is often exactly 0).
         utility, risk = np.round(rng.uniform(0.5, 0.9, 12), 2), np.round(rng.choice([0, 0, 0.01, 0.05, 0.3], 12), 2)
-        try:
-            got = np.asarray(answer(utility.copy(), risk.copy()))
-        except Exception as error:  # noqa: BLE001
-            return f"your function raised {type(error).__name__}: {error}"
+        got = np.asarray(call_answer(answer, utility.copy(), risk.copy()))
         if got.shape != utility.shape or got.dtype != bool:
             return f"return a boolean mask of shape {utility.shape}, got {got.dtype} of shape {got.shape}"
         right = _reference_pareto(utility, risk)

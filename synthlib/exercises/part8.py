@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import exercise
+from . import call_answer, exercise
 
 #: The release rule of exercise 8.1: privacy first, then utility; fidelity is reported, not a gate.
 MAX_MEMBERSHIP_AUC = 0.55
@@ -63,10 +63,7 @@ def _check_report(answer):
     metrics = _fake_metrics()
     for name in metrics["synthesizer"].unique():
         truth = _reference_report(metrics, name)
-        try:
-            got = answer(metrics.copy(), name)
-        except Exception as error:  # noqa: BLE001
-            return f"your function raised {type(error).__name__}: {error}"
+        got = call_answer(answer, metrics.copy(), name)
         if not isinstance(got, dict) or set(truth) - set(got):
             return f"return a dict with the keys {', '.join(truth)}"
         for key in ("detection_auc", "f1_ratio", "membership_auc", "exact_copies"):
@@ -116,10 +113,7 @@ def _check_subgroups(answer):
         return "pass your function itself: synthlib.check('8.2', subgroup_rates)"
     real, synthetic = _subgroup_tables()
     truth = _reference_subgroups(real, synthetic, "group", "y", "yes")
-    try:
-        got = answer(real.copy(), synthetic.copy(), "group", "y", "yes")
-    except Exception as error:  # noqa: BLE001
-        return f"your function raised {type(error).__name__}: {error}"
+    got = call_answer(answer, real.copy(), synthetic.copy(), "group", "y", "yes")
     if not isinstance(got, pd.DataFrame) or not {"real", "synthetic", "gap"} <= set(got.columns):
         return "return a DataFrame with one row per group and the columns real, synthetic and gap"
     if set(got.index) != set(truth.index):

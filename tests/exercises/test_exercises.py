@@ -67,3 +67,12 @@ def test_an_interrupt_is_never_swallowed(monkeypatch, raised):
     monkeypatch.setitem(exercises._EXERCISES, "9.9.9", exercises.Exercise("9.9.9", checker, int, int, "test"))
     with pytest.raises(raised):
         synthlib.check("9.9.9", 1)
+
+
+def test_a_function_that_raises_gets_a_hint_that_says_so():
+    def broken(*args):
+        raise ZeroDivisionError("division by zero in the reader's code")
+
+    result = synthlib.check("3.3.1", broken)  # a checker that calls the reader's function through call_answer
+    assert not result and "your function raised ZeroDivisionError: division by zero" in result.message
+    assert "wrong form" in synthlib.check("3.3.1", lambda image: "not a shift").message  # the form, not the function
