@@ -809,10 +809,12 @@ def _figure_columns(real, synthetic, name):
             real_values, synthetic_values = (real_values[real_values.isin(top)],
                                              synthetic_values[synthetic_values.isin(top)])
         elif pd.api.types.is_integer_dtype(real_values):  # whole numbers: one bar per value or per few values
-            low, high = real_values.min(), real_values.max()
+            both = pd.concat([real_values, synthetic_values]).dropna()  # synthetic values beyond the real range show
+            low, high = int(both.min()), int(both.max())
             step = max(1, int(np.ceil((high - low + 1) / 40)))
             bins = np.arange(low - 0.5, high + step + 0.5, step)
-        plot_real_vs_synthetic(real_values, synthetic_values, ax=ax, labels=("real", name), title=column, xlabel="")
+        plot_real_vs_synthetic(real_values, synthetic_values, ax=ax, bins=bins, labels=("real", name),
+                               title=column, xlabel="")
         if numeric and real_values.value_counts(normalize=True).iloc[0] > 0.5:
             ax.set_yscale("log")  # a column that is mostly one value (capital gains): show the rest too
             ax.set_ylabel("density (log)")

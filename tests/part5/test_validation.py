@@ -334,3 +334,18 @@ def test_distance_to_closest_record_refuses_inf_and_unknown_kinds():
         synthlib.distance_to_closest_record(rows, rows, kinds={"x": "numeric", "c": "categorical"})
     with pytest.raises(ValueError, match=r"kinds lacks the column\(s\) \['c'\]"):
         synthlib.distance_to_closest_record(rows, rows, kinds={"x": "numerical"})
+
+
+def test_column_figure_bins_whole_numbers_over_both_tables():
+    import matplotlib.pyplot as plt
+
+    from synthlib.part5.validation import _figure_columns
+
+    real_ints = pd.DataFrame({"count": np.arange(200) % 10})  # 0..9
+    synthetic_ints = pd.DataFrame({"count": np.arange(200) % 13})  # 0..12: values the real column never takes
+    figure = _figure_columns(real_ints, synthetic_ints, "synthetic")
+    ax = figure.axes[0]
+    edges = sorted({round(p.get_x(), 6) for p in ax.patches if hasattr(p, "get_width") and p.get_width() > 0})
+    # one bar per whole number, centred on it, and the synthetic column's 10-12 inside the drawn range
+    assert edges[0] == -0.5 and np.allclose(np.diff(edges), 1) and ax.get_xlim()[1] >= 12.5
+    plt.close(figure)
