@@ -27,6 +27,7 @@ from .part5.validation import *  # noqa: F401,F403 (section 5.3)
 from .part6.applications import *  # noqa: F401,F403 (chapter 6)
 from .part7.differential_privacy import *  # noqa: F401,F403 (section 7.1)
 from .part7.self_supervised import *  # noqa: F401,F403 (section 7.2)
+from .part7.language_models import *  # noqa: F401,F403 (section 7.3)
 from .book.chapters import (
     ChapterRun,
     artifacts_dir,

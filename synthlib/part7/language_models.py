@@ -1,0 +1,355 @@
+"""Part 7, section 7.3: language models as data generators.
+
+A small GPT-style decoder (``transformers``' :class:`GPT2LMHeadModel` with a tiny config, no weights downloaded)
+trained on movie reviews, conditioned on a sentiment control token, and the data-generation loop the field runs
+around such a generator: generate → filter → deduplicate → use.
+
+* :func:`train_review_tokenizer`: a byte-pair-encoding tokenizer (``tokenizers``) trained on the training reviews,
+  with the control tokens; :func:`encode_reviews` turns labelled or unlabelled reviews into padded id matrices.
+* :func:`make_review_lm`, :func:`train_lm` (the training loop) and :func:`generate_reviews` (the sampling loop with
+  temperature and nucleus / top-p sampling, :func:`top_p_filter`).
+* :func:`rouge_l`, :func:`deduplicate` (Self-Instruct's rule: drop a text whose ROUGE-L with an earlier kept one or
+  with a reference text reaches a threshold), :func:`quality_mask` (length and garbage filters).
+* Measurements: :func:`distinct_n`, :func:`self_similarity`, :func:`longest_overlap` (memorisation).
+
+torch, tokenizers and transformers are imported inside the functions, so that ``import synthlib`` stays light.
+"""
+from __future__ import annotations
+
+import inspect
+import numbers
+
+import numpy as np
+
+from ..common.arguments import as_rng, check_count, check_positive
+
+__all__ = [
+    "CONTROL_TOKENS", "train_review_tokenizer", "encode_reviews", "make_review_lm", "train_lm", "top_p_filter",
+    "generate_reviews", "rouge_l", "deduplicate", "quality_mask", "distinct_n", "self_similarity",
+    "longest_overlap",
+]
+
+#: The special tokens: padding, end of review, one control token per label (0 = rotten, 1 = fresh, as
+#: :func:`synthlib.load_rotten_tomatoes` codes them) and one for a review whose label is not used.
+CONTROL_TOKENS: dict = {0: "<rotten>", 1: "<fresh>", None: "<review>"}
+PAD, END = "<pad>", "<end>"
+
+
+def _texts(texts, name: str = "texts") -> list[str]:
+    if isinstance(texts, str):
+        raise TypeError(f"{name} must be a list of strings, not one string")
+    texts = list(texts)
+    if not texts:
+        raise ValueError(f"{name} is empty: there is nothing to learn from or measure")
+    bad = [t for t in texts if not isinstance(t, str)]
+    if bad:
+        raise TypeError(f"{name} must hold strings, got {type(bad[0]).__name__}")
+    return texts
+
+
+def _control(label) -> str:
+    key = None if label is None else (int(label) if isinstance(label, numbers.Integral) else label)
+    if key not in CONTROL_TOKENS:
+        raise ValueError(f"unknown label {label!r}: the control tokens are for labels 0 (rotten), 1 (fresh) "
+                         "and None (unlabelled)")
+    return CONTROL_TOKENS[key]
+
+
+def train_review_tokenizer(texts, vocab_size: int = 2_000):
+    """A byte-pair-encoding tokenizer trained on ``texts`` (cleaned: lower-case words separated by single spaces).
+
+    Words are split at spaces first (the space is kept as the marker ``▁`` at a word's start, so decoding restores
+    the text exactly); BPE then learns ``vocab_size`` sub-word units, the special tokens included."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+    texts = _texts(texts)
+    vocab_size = check_count(vocab_size, "vocab_size", minimum=40)
+    tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace()
+    tokenizer.decoder = decoders.Metaspace()
+    specials = [PAD, END, "<unk>", *CONTROL_TOKENS.values()]
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=specials, show_progress=False)
+    tokenizer.train_from_iterator(texts, trainer)
+    return tokenizer
+
+
+def encode_reviews(tokenizer, texts, labels=None, *, max_length: int = 48) -> np.ndarray:
+    """Token ids, one row per review: its control token, its tokens, ``<end>``, then padding to the longest row.
+
+    ``labels`` None gives every review the unlabelled token ``<review>``. A review longer than ``max_length`` tokens
+    is cut (and then has no ``<end>``)."""
+    texts = _texts(texts)
+    max_length = check_count(max_length, "max_length", minimum=2)
+    labels = [None] * len(texts) if labels is None else list(labels)
+    if len(labels) != len(texts):
+        raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
+    controls = [tokenizer.token_to_id(_control(label)) for label in labels]
+    end, pad = tokenizer.token_to_id(END), tokenizer.token_to_id(PAD)
+    rows = [[c, *e.ids, end][:max_length] for c, e in zip(controls, tokenizer.encode_batch(texts))]
+    ids = np.full((len(rows), max(map(len, rows))), pad, dtype=np.int64)
+    for i, row in enumerate(rows):
+        ids[i, :len(row)] = row
+    return ids
+
+
+def make_review_lm(vocab_size: int, *, n_positions: int = 48, n_embd: int = 128, n_layer: int = 2, n_head: int = 4,
+                   seed: int = 0):
+    """A small GPT-2 (the architecture of Radford et al. 2019) with random weights: nothing is downloaded."""
+    import torch
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    torch.manual_seed(seed)
+    config = GPT2Config(vocab_size=check_count(vocab_size, "vocab_size", minimum=2), n_positions=n_positions,
+                        n_embd=n_embd, n_layer=n_layer, n_head=n_head, resid_pdrop=0.1, embd_pdrop=0.1,
+                        attn_pdrop=0.1)
+    return GPT2LMHeadModel(config)
+
+
+def train_lm(model, ids, *, pad_id: int, epochs: int = 1, batch_size: int = 64, lr: float = 3e-3, seed: int = 0,
+             device: str = "cpu") -> list[float]:
+    """Next-token training (cross-entropy; padding is not predicted) with AdamW and a linear decay; returns the
+    mean loss of every epoch."""
+    import torch
+
+    ids = np.asarray(ids)
+    if ids.ndim != 2 or len(ids) == 0:
+        raise ValueError(f"ids must be a non-empty matrix of token ids, got shape {ids.shape}")
+    epochs, batch_size = check_count(epochs, "epochs", minimum=1), check_count(batch_size, "batch_size", minimum=1)
+    check_positive(lr, "lr")
+    generator = torch.Generator().manual_seed(seed)
+    data = torch.as_tensor(ids)
+    n_steps = epochs * -(-len(data) // batch_size)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda step: 1 - step / n_steps)
+    model.to(device).train()
+    losses = []
+    lengths = (data != pad_id).sum(dim=1)
+    for _ in range(epochs):
+        total = 0.0
+        # Batches of similar lengths (a random order, then sorted by length within chunks of 50 batches), each cut
+        # to its longest review: far less padding to compute on than random batches.
+        shuffled = torch.randperm(len(data), generator=generator)
+        chunks = [c[torch.argsort(lengths[c], stable=True)] for c in shuffled.split(50 * batch_size)]
+        batches = list(torch.cat(chunks).split(batch_size))
+        for k in torch.randperm(len(batches), generator=generator).tolist():
+            batch = batches[k]
+            x = data[batch][:, :int(lengths[batch].max())].to(device)
+            targets = x.masked_fill(x == pad_id, -100)  # -100: ignored by the loss
+            loss = model(input_ids=x, labels=targets).loss
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            total += loss.item() * len(batch)
+        losses.append(total / len(data))
+    model.eval()
+    return losses
+
+
+def _check_sampling(temperature, top_p) -> tuple[float, float]:
+    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) or not temperature > 0:
+        raise ValueError(f"temperature must be a positive number (it divides the logits), got {temperature!r}")
+    if isinstance(top_p, bool) or not isinstance(top_p, numbers.Real) or not 0 < top_p <= 1:
+        raise ValueError(f"top_p must lie in (0, 1] (the probability mass kept), got {top_p!r}")
+    return float(temperature), float(top_p)
+
+
+def top_p_filter(probabilities, top_p: float):
+    """Nucleus filtering: keep the most probable tokens until their total reaches ``top_p`` (the token that crosses
+    it included), zero the rest and renormalise. Works on a torch tensor or NumPy array, one row per sequence."""
+    _check_sampling(1.0, top_p)
+    backend = np if isinstance(probabilities, np.ndarray) else None
+    if backend is None:
+        import torch
+
+        ordered, order = torch.sort(probabilities, dim=-1, descending=True)
+        before = torch.cumsum(ordered, dim=-1) - ordered  # mass of the more probable tokens
+        ordered = ordered.masked_fill(before >= top_p, 0.0)
+        kept = torch.zeros_like(probabilities).scatter(-1, order, ordered)
+        return kept / kept.sum(dim=-1, keepdim=True)
+    order = np.argsort(-probabilities, axis=-1, kind="stable")
+    ordered = np.take_along_axis(probabilities, order, axis=-1)
+    before = np.cumsum(ordered, axis=-1) - ordered
+    ordered = np.where(before >= top_p, 0.0, ordered)
+    kept = np.zeros_like(probabilities)
+    np.put_along_axis(kept, order, ordered, axis=-1)
+    return kept / kept.sum(axis=-1, keepdims=True)
+
+
+def generate_reviews(model, tokenizer, label, n: int, *, temperature: float = 1.0, top_p: float = 1.0,
+                     max_new_tokens: int = 40, seed: int = 0, batch_size: int = 500, device: str = "cpu") -> list[str]:
+    """Sample ``n`` reviews after the control token of ``label`` (0, 1, or None for unlabelled), token by token:
+    logits / temperature → softmax → nucleus (top-p) → one draw, until ``<end>`` or ``max_new_tokens``.
+    The same seed gives the same reviews."""
+    import torch
+
+    control = tokenizer.token_to_id(_control(label))
+    n = check_count(n, "n", minimum=1)
+    temperature, top_p = _check_sampling(temperature, top_p)
+    end = tokenizer.token_to_id(END)
+    generator = torch.Generator(device=device).manual_seed(seed)
+    model.to(device).eval()
+    # transformers 5 renamed the cache argument; older releases (Colab's) call it past_key_values
+    cache_argument = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+    texts = []
+    with torch.no_grad():
+        for start in range(0, n, batch_size):
+            m = min(batch_size, n - start)
+            tokens = torch.full((m, 1), control, device=device)
+            finished = torch.zeros(m, dtype=torch.bool, device=device)
+            past, step_input = None, tokens
+            for _ in range(max_new_tokens):
+                out = model(input_ids=step_input, use_cache=True, **{cache_argument: past})
+                past = out.past_key_values  # the keys and values of the tokens so far: only new ones are computed
+                probabilities = torch.softmax(out.logits[:, -1] / temperature, dim=-1)
+                if top_p < 1:
+                    probabilities = top_p_filter(probabilities, top_p)
+                step_input = torch.multinomial(probabilities, 1, generator=generator)
+                step_input[finished] = end
+                tokens = torch.cat([tokens, step_input], dim=1)
+                finished |= step_input[:, 0] == end
+                if finished.all():
+                    break
+            for row in tokens[:, 1:].tolist():
+                row = row[:row.index(end)] if end in row else row
+                texts.append(tokenizer.decode(row).strip())
+    return texts
+
+
+def _lcs(a: list, b: list) -> int:
+    """Length of the longest common subsequence of two word lists (dynamic programming, one row at a time)."""
+    if len(a) < len(b):
+        a, b = b, a
+    previous = [0] * (len(b) + 1)
+    for x in a:
+        current = [0]
+        for j, y in enumerate(b):
+            current.append(previous[j] + 1 if x == y else max(previous[j + 1], current[j]))
+        previous = current
+    return previous[-1]
+
+
+def rouge_l(a: str, b: str) -> float:
+    """ROUGE-L F-measure of two texts, on words: 2·LCS / (words in a + words in b) (precision and recall weighted
+    equally, as Self-Instruct's filter uses it). 0 when either text is empty."""
+    wa, wb = a.split(), b.split()
+    return 2 * _lcs(wa, wb) / (len(wa) + len(wb)) if wa and wb else 0.0
+
+
+def _word_counts(texts, vocabulary=None):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vectoriser = CountVectorizer(token_pattern=r"\S+", lowercase=False, vocabulary=vocabulary)
+    return (vectoriser.fit_transform(texts) if vocabulary is None else vectoriser.transform(texts)), vectoriser
+
+
+def deduplicate(texts, reference=(), *, threshold: float = 0.7) -> np.ndarray:
+    """Self-Instruct's near-duplicate filter: walk through ``texts`` in order and keep a text only when its ROUGE-L
+    with every kept text before it, and with every ``reference`` text (e.g. the training set), is below
+    ``threshold``. Returns the boolean mask of kept texts.
+
+    Exact ROUGE-L is computed only for pairs that could reach the threshold: the words two texts share, counted
+    with multiplicity (a dot product of word counts is an upper bound), bound their LCS."""
+    texts = _texts(texts)
+    reference = list(reference)
+    if not 0 < threshold <= 1:
+        raise ValueError(f"threshold must lie in (0, 1], got {threshold}")
+    words = [t.split() for t in texts]
+    lengths = np.array([len(w) for w in words])
+    counts, vectoriser = _word_counts(texts + reference)
+    vocabulary = vectoriser.vocabulary_
+    ours, theirs = counts[:len(texts)], counts[len(texts):]
+    keep = lengths > 0
+    if reference:
+        ref_words = [t.split() for t in reference]
+        ref_lengths = np.array([len(w) for w in ref_words])
+        shared = (ours @ theirs.T).tocsr()
+        for i in np.flatnonzero(keep):
+            row = shared.getrow(i)
+            bound = 2 * row.data / (lengths[i] + ref_lengths[row.indices])
+            for j in row.indices[bound >= threshold]:
+                if 2 * _lcs(words[i], ref_words[j]) / (lengths[i] + ref_lengths[j]) >= threshold:
+                    keep[i] = False
+                    break
+    shared = (ours @ ours.T).tocsr()
+    del vocabulary
+    for i in range(len(texts)):
+        if not keep[i]:
+            continue
+        row = shared.getrow(i)
+        earlier = (row.indices < i) & keep[row.indices]
+        candidates = row.indices[earlier]
+        bound = 2 * row.data[earlier] / (lengths[i] + lengths[candidates])
+        for j in candidates[bound >= threshold]:
+            if 2 * _lcs(words[i], words[j]) / (lengths[i] + lengths[j]) >= threshold:
+                keep[i] = False
+                break
+    return keep
+
+
+def quality_mask(texts, vocabulary, *, min_words: int = 4, max_words: int = 40, min_known: float = 0.9,
+                 min_distinct: float = 0.6) -> np.ndarray:
+    """The cheap filters before a classifier looks: a length in [``min_words``, ``max_words``], at least a share
+    ``min_known`` of words that occur in ``vocabulary`` (English as the training reviews write it, not sub-word
+    garbage), and at least a share ``min_distinct`` of distinct words (no loops like "the the the")."""
+    texts = _texts(texts)
+    vocabulary = set(vocabulary)
+    if not vocabulary:
+        raise ValueError("vocabulary is empty: pass the words of the training reviews")
+    keep = np.zeros(len(texts), dtype=bool)
+    for i, text in enumerate(texts):
+        words = text.split()
+        if min_words <= len(words) <= max_words:
+            known = sum(w in vocabulary for w in words) / len(words)
+            keep[i] = known >= min_known and len(set(words)) / len(words) >= min_distinct
+    return keep
+
+
+def _ngrams(words: list, n: int) -> list:
+    return [tuple(words[i:i + n]) for i in range(len(words) - n + 1)]
+
+
+def distinct_n(texts, n: int = 2) -> float:
+    """Distinct-n (Li et al. 2016): distinct word n-grams over all n-grams of ``texts``, each text counted on its
+    own (no n-gram spans two texts). 1 means no n-gram repeats."""
+    texts = _texts(texts)
+    n = check_count(n, "n", minimum=1)
+    grams = [g for t in texts for g in _ngrams(t.split(), n)]
+    if not grams:
+        raise ValueError(f"no text has {n} words: distinct-{n} is undefined")
+    return len(set(grams)) / len(grams)
+
+
+def self_similarity(texts, *, sample: int = 200, seed: int = 0) -> float:
+    """Mean ROUGE-L of a text with its most similar other text, over a random ``sample`` of ``texts`` (compared
+    with all the others): high when the generator repeats itself."""
+    texts = _texts(texts)
+    if len(texts) < 2:
+        raise ValueError("self-similarity needs at least two texts")
+    rng = as_rng(seed)
+    chosen = rng.choice(len(texts), size=min(sample, len(texts)), replace=False)
+    counts, _ = _word_counts(texts)
+    shared = (counts[chosen] @ counts.T).tocsr()
+    best = []
+    for row_index, i in enumerate(chosen):
+        row = shared.getrow(row_index)
+        others = row.indices[row.indices != i]
+        best.append(max((rouge_l(texts[i], texts[j]) for j in others), default=0.0))
+    return float(np.mean(best))
+
+
+def longest_overlap(texts, reference) -> np.ndarray:
+    """For every text, the length in words of its longest run of consecutive words that also occurs in some
+    ``reference`` text (memorisation: equal to the text's length when the whole text is copied)."""
+    texts, reference = _texts(texts), _texts(reference, "reference")
+    words = [t.split() for t in texts]
+    ref_words = [t.split() for t in reference]
+    longest = np.zeros(len(texts), dtype=int)
+    active = [i for i, w in enumerate(words) if w]
+    n = 1
+    while active:
+        seen = {g for w in ref_words for g in _ngrams(w, n)}
+        active = [i for i in active if any(g in seen for g in _ngrams(words[i], n))]
+        longest[active] = n
+        n += 1
+    return longest
