@@ -4,8 +4,8 @@ A small GPT-style decoder (``transformers``' :class:`GPT2LMHeadModel` with a tin
 trained on movie reviews, conditioned on a sentiment control token, and the data-generation loop the field runs
 around such a generator: generate → filter → deduplicate → use.
 
-* :func:`train_review_tokenizer`: a byte-pair-encoding tokenizer (``tokenizers``) trained on the training reviews,
-  with the control tokens; :func:`encode_reviews` turns labelled or unlabelled reviews into padded id matrices.
+* :func:`train_review_tokenizer`: a word-level tokenizer (``tokenizers``) trained on the training reviews, with the
+  control tokens; :func:`encode_reviews` turns labelled or unlabelled reviews into padded id matrices.
 * :func:`make_review_lm`, :func:`train_lm` (the training loop) and :func:`generate_reviews` (the sampling loop with
   temperature and nucleus / top-p sampling, :func:`top_p_filter`).
 * :func:`rouge_l`, :func:`deduplicate` (Self-Instruct's rule: drop a text whose ROUGE-L with an earlier kept one or
@@ -24,7 +24,7 @@ import numpy as np
 from ..common.arguments import as_rng, check_count, check_positive
 
 __all__ = [
-    "CONTROL_TOKENS", "train_review_tokenizer", "encode_reviews", "make_review_lm", "train_lm", "top_p_filter",
+    "CONTROL_TOKENS", "train_review_tokenizer", "decode", "encode_reviews", "make_review_lm", "train_lm", "top_p_filter",
     "generate_reviews", "rouge_l", "deduplicate", "quality_mask", "distinct_n", "self_similarity",
     "longest_overlap",
 ]
@@ -32,7 +32,8 @@ __all__ = [
 #: The special tokens: padding, end of review, one control token per label (0 = rotten, 1 = fresh, as
 #: :func:`synthlib.load_rotten_tomatoes` codes them) and one for a review whose label is not used.
 CONTROL_TOKENS: dict = {0: "<rotten>", 1: "<fresh>", None: "<review>"}
-PAD, END = "<pad>", "<end>"
+PAD, END, UNK = "<pad>", "<end>", "<unk>"
+_SPECIALS = (PAD, END, UNK, *CONTROL_TOKENS.values())
 
 
 def _texts(texts, name: str = "texts") -> list[str]:
@@ -55,22 +56,30 @@ def _control(label) -> str:
     return CONTROL_TOKENS[key]
 
 
-def train_review_tokenizer(texts, vocab_size: int = 2_000):
-    """A byte-pair-encoding tokenizer trained on ``texts`` (cleaned: lower-case words separated by single spaces).
+def train_review_tokenizer(texts, vocab_size: int = 6_000, *, min_frequency: int = 2):
+    """A word-level tokenizer (``tokenizers``' ``WordLevel`` model) trained on ``texts`` (cleaned: lower-case words
+    separated by single spaces). Section 7.3.
 
-    Words are split at spaces first (the space is kept as the marker ``▁`` at a word's start, so decoding restores
-    the text exactly); BPE then learns ``vocab_size`` sub-word units, the special tokens included."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    Its vocabulary is the special tokens and the ``vocab_size`` most frequent words seen at least ``min_frequency``
+    times; any other word becomes ``<unk>``. Every token a model can emit is then a real word of the training
+    reviews (sub-word tokenizers such as BPE let a small, briefly trained model glue pieces into non-words).
+    Decoding joins the words with spaces, so a text of known words round-trips exactly."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 
     texts = _texts(texts)
-    vocab_size = check_count(vocab_size, "vocab_size", minimum=40)
-    tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
-    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace()
-    tokenizer.decoder = decoders.Metaspace()
-    specials = [PAD, END, "<unk>", *CONTROL_TOKENS.values()]
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=specials, show_progress=False)
+    vocab_size = check_count(vocab_size, "vocab_size", minimum=len(_SPECIALS) + 1)
+    tokenizer = Tokenizer(models.WordLevel(unk_token=UNK))
+    tokenizer.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    trainer = trainers.WordLevelTrainer(vocab_size=vocab_size, min_frequency=check_count(min_frequency,
+                                        "min_frequency", minimum=1), special_tokens=list(_SPECIALS),
+                                        show_progress=False)
     tokenizer.train_from_iterator(texts, trainer)
     return tokenizer
+
+
+def decode(tokenizer, ids) -> str:
+    """The text of token ids, special tokens kept (an ``<unk>`` stays visible, for the filters to catch). 7.3."""
+    return tokenizer.decode(list(ids), skip_special_tokens=False)
 
 
 def encode_reviews(tokenizer, texts, labels=None, *, max_length: int = 48) -> np.ndarray:
@@ -101,8 +110,10 @@ def make_review_lm(vocab_size: int, *, n_positions: int = 48, n_embd: int = 128,
     torch.manual_seed(seed)
     config = GPT2Config(vocab_size=check_count(vocab_size, "vocab_size", minimum=2), n_positions=n_positions,
                         n_embd=n_embd, n_layer=n_layer, n_head=n_head, resid_pdrop=0.1, embd_pdrop=0.1,
-                        attn_pdrop=0.1)
-    return GPT2LMHeadModel(config)
+                        attn_pdrop=0.1, bos_token_id=None, eos_token_id=None)
+    model = GPT2LMHeadModel(config)
+    model.loss_type = "ForCausalLM"  # next-token cross-entropy (transformers 5 cannot infer it from the class name)
+    return model
 
 
 def train_lm(model, ids, *, pad_id: int, epochs: int = 1, batch_size: int = 64, lr: float = 3e-3, seed: int = 0,
@@ -200,7 +211,7 @@ def generate_reviews(model, tokenizer, label, n: int, *, temperature: float = 1.
             past, step_input = None, tokens
             for _ in range(max_new_tokens):
                 out = model(input_ids=step_input, use_cache=True, **{cache_argument: past})
-                past = out.past_key_values  # the keys and values of the tokens so far: only new ones are computed
+                past = getattr(out, cache_argument)  # the keys and values so far: only new tokens are computed
                 probabilities = torch.softmax(out.logits[:, -1] / temperature, dim=-1)
                 if top_p < 1:
                     probabilities = top_p_filter(probabilities, top_p)
@@ -212,7 +223,7 @@ def generate_reviews(model, tokenizer, label, n: int, *, temperature: float = 1.
                     break
             for row in tokens[:, 1:].tolist():
                 row = row[:row.index(end)] if end in row else row
-                texts.append(tokenizer.decode(row).strip())
+                texts.append(decode(tokenizer, row).strip())
     return texts
 
 
