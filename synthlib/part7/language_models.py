@@ -190,14 +190,15 @@ def top_p_filter(probabilities, top_p: float):
 def generate_reviews(model, tokenizer, label, n: int, *, temperature: float = 1.0, top_p: float = 1.0,
                      max_new_tokens: int = 40, seed: int = 0, batch_size: int = 500, device: str = "cpu") -> list[str]:
     """Sample ``n`` reviews after the control token of ``label`` (0, 1, or None for unlabelled), token by token:
-    logits / temperature → softmax → nucleus (top-p) → one draw, until ``<end>`` or ``max_new_tokens``.
+    logits / temperature (``<unk>`` excluded) → softmax → nucleus (top-p) → one draw, until ``<end>`` or
+    ``max_new_tokens``.
     The same seed gives the same reviews."""
     import torch
 
     control = tokenizer.token_to_id(_control(label))
     n = check_count(n, "n", minimum=1)
     temperature, top_p = _check_sampling(temperature, top_p)
-    end = tokenizer.token_to_id(END)
+    end, unknown = tokenizer.token_to_id(END), tokenizer.token_to_id(UNK)
     generator = torch.Generator(device=device).manual_seed(seed)
     model.to(device).eval()
     # transformers 5 renamed the cache argument; older releases (Colab's) call it past_key_values
@@ -212,7 +213,9 @@ def generate_reviews(model, tokenizer, label, n: int, *, temperature: float = 1.
             for _ in range(max_new_tokens):
                 out = model(input_ids=step_input, use_cache=True, **{cache_argument: past})
                 past = getattr(out, cache_argument)  # the keys and values so far: only new tokens are computed
-                probabilities = torch.softmax(out.logits[:, -1] / temperature, dim=-1)
+                scores = out.logits[:, -1] / temperature
+                scores[:, unknown] = -float("inf")  # never write <unk>: every word written is a known word
+                probabilities = torch.softmax(scores, dim=-1)
                 if top_p < 1:
                     probabilities = top_p_filter(probabilities, top_p)
                 step_input = torch.multinomial(probabilities, 1, generator=generator)
