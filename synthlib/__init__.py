@@ -18,22 +18,31 @@ from .part2.simulation import *  # noqa: F401,F403 (section 2.3)
 from .part2.fake_records import *  # noqa: F401,F403 (section 2.4)
 from .part3.image_augmentation import *  # noqa: F401,F403 (section 3.1)
 from .part3.text_augmentation import *  # noqa: F401,F403 (section 3.2)
+from .part3.rendering import *  # noqa: F401,F403 (section 3.3)
 from .part4.digits import *  # noqa: F401,F403 (sections 4.1 and 4.2: measuring generated digits)
 from .part4.vae import *  # noqa: F401,F403 (section 4.1)
 from .part4.gan import *  # noqa: F401,F403 (section 4.2)
+from .part4.diffusion import *  # noqa: F401,F403 (section 4.3)
 from .part5.synthesizers import *  # noqa: F401,F403 (section 5.1)
 from .part5.gaussian_copula import *  # noqa: F401,F403 (section 5.2)
 from .part5.validation import *  # noqa: F401,F403 (section 5.3)
+from .part5.related_tables import *  # noqa: F401,F403 (section 5.4)
+from .part5.sequences import *  # noqa: F401,F403 (section 5.4)
 from .part6.applications import *  # noqa: F401,F403 (chapter 6)
 from .part7.differential_privacy import *  # noqa: F401,F403 (section 7.1)
+from .part7.attacks import *  # noqa: F401,F403 (sections 5.3, 6, 7.1: attacks and audits)
+from .part7.marginals import *  # noqa: F401,F403 (section 7.1, MST)
+from .part7.attacks import *  # noqa: F401,F403 (sections 5.3, 6, 7.1: attacks and audits)
 from .part7.self_supervised import *  # noqa: F401,F403 (section 7.2)
 from .part7.language_models import *  # noqa: F401,F403 (section 7.3)
+from .part7.model_collapse import *  # noqa: F401,F403 (section 7.4)
 from .book.chapters import (
     ChapterRun,
     artifacts_dir,
     chapter_info,
     glue,
     list_chapters,
+    load_tables,
     save_samples,
     save_table,
     show_source,
@@ -48,6 +57,7 @@ from .book.datasets import (
     load_dataset,
     load_digits,
     load_mnist,
+    load_nycflights13,
     load_penguins,
     load_photo,
     load_rotten_tomatoes,
@@ -55,6 +65,6 @@ from .book.datasets import (
 )
 from .exercises import check, list_exercises
 from .common.plotting import REAL_COLOUR, SYNTHETIC_COLOUR, plot_real_vs_synthetic, show_image_grid, use_style
-from .common.runtime import Timer, seed_everything, select_device
+from .common.runtime import Timer, measure_resources, seed_everything, select_device
 
 __version__ = "0.1.0"

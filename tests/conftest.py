@@ -35,3 +35,13 @@ def built_site(executed_fast) -> Path:
     import pipeline
 
     return pipeline.build_site(TEST_BUILD / "executed", TEST_BUILD / "html")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The bad-input sweep's counts (tests/test_bad_input.py) at the end of the run, when it ran."""
+    for name, module in list(sys.modules.items()):
+        if name.endswith("test_bad_input") and getattr(module, "OUTCOMES", None):
+            terminalreporter.write_sep("-", "bad-input sweep (issue 17)")
+            for line in module.write_report().splitlines()[:6]:
+                terminalreporter.write_line(line)
+            terminalreporter.write_line(f"details: {module.REPORT}")

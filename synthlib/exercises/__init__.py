@@ -71,7 +71,7 @@ def get_exercise(id: str) -> Exercise:
         importlib.import_module(f"synthlib.exercises.part{part}")  # also parts still being written
     if id not in _EXERCISES:
         known = ", ".join(sorted(_EXERCISES)) or "none"
-        raise KeyError(f"unknown exercise {id!r}; exercises of this part: {known}")
+        raise KeyError(f"unknown exercise {id!r}; exercises of this part: {known} (the id must be one of them)")
     return _EXERCISES[id]
 
 

@@ -213,3 +213,67 @@ def _check_bag_preserving(answer):
     if "rd" in given or "ri" in given:
         return "insertion and deletion change how many words the sentence has, so they change the counts"
     return "one operation only moves words around; which one? A unigram TF-IDF model cannot see word order"
+
+
+def _reference_centre_of_mass_shift(image):
+    rows, columns = np.indices(np.shape(image))
+    mass = np.sum(image)
+    return 13.5 - (rows * image).sum() / mass, 13.5 - (columns * image).sum() / mass
+
+
+def _bounding_box_shift(image):  # the usual mix-up: centring the box around the ink, not its mass
+    rows, columns = np.nonzero(np.asarray(image) > 0)
+    return 13.5 - (rows.min() + rows.max()) / 2, 13.5 - (columns.min() + columns.max()) / 2
+
+
+@exercise("3.3.1", summary="the shift that centres a digit's centre of mass, as MNIST does",
+          solution=lambda: _reference_centre_of_mass_shift, mistake=lambda: _bounding_box_shift)
+def _check_centre_of_mass_shift(answer):
+    if not callable(answer):
+        return "pass your function itself: synthlib.check('3.3.1', centre_of_mass_shift)"
+    # An "L": a heavy vertical bar and a light foot, so its centre of mass and its bounding box's centre differ.
+    image = np.zeros((28, 28))
+    image[4:20, 6:9] = 1.0
+    image[17:20, 9:22] = 0.3
+    try:
+        shift = np.asarray(answer(image.copy()), dtype=float)
+    except Exception as error:  # noqa: BLE001
+        return f"your function raised {type(error).__name__}: {error}"
+    if shift.shape != (2,):
+        return f"return two numbers, (rows, columns); got shape {shift.shape}"
+    expected = np.asarray(_reference_centre_of_mass_shift(image))
+    if np.allclose(shift, expected, atol=0.05):
+        return None
+    if np.allclose(shift, -expected, atol=0.05):
+        return "the sign is reversed: the shift moves the centre of mass TO (13.5, 13.5), so it is centre − mass"
+    if np.allclose(shift, _bounding_box_shift(image), atol=0.05):
+        return ("that centres the bounding box of the ink; weight each pixel's coordinates by its ink (its value) "
+                "to get the centre of mass")
+    return "the centre of mass is the ink-weighted mean of the row and column indices; the shift is 13.5 minus it"
+
+
+def _reference_ink_share(images):
+    return (np.asarray(images) > 0.5).mean(axis=(1, 2))
+
+
+@exercise("3.3.2", summary="the share of each image's pixels that are ink",
+          solution=lambda: _reference_ink_share, mistake=lambda: lambda images: np.asarray(images).mean(axis=(1, 2)))
+def _check_ink_share(answer):
+    if not callable(answer):
+        return "pass your function itself: synthlib.check('3.3.2', ink_share)"
+    rng = np.random.default_rng(33)
+    images = rng.random((5, 28, 28)) ** 3  # mostly faint pixels: grey values and ink shares disagree
+    try:
+        shares = np.asarray(answer(images.copy()), dtype=float)
+    except Exception as error:  # noqa: BLE001
+        return f"your function raised {type(error).__name__}: {error}"
+    if shares.shape != (5,):
+        return f"return one share per image: shape (5,) for 5 images, got {shares.shape}"
+    expected = _reference_ink_share(images)
+    if np.allclose(shares, expected):
+        return None
+    if np.allclose(shares, images.mean(axis=(1, 2))):
+        return "that is the mean grey value; count the pixels above 0.5 instead and divide by the 784 pixels"
+    if np.allclose(shares, (images > 0.5).sum(axis=(1, 2))):
+        return "that is a count of pixels; divide by the number of pixels in an image (784) to get a share"
+    return "for each image: the number of pixels with a value above 0.5, divided by 28 × 28"

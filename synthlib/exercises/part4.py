@@ -1,4 +1,5 @@
-"""The self-checks of part 4's exercises (sections 4.1 and 4.2), registered with :func:`synthlib.exercises.exercise`.
+"""The self-checks of part 4's exercises (sections 4.1, 4.2 and 4.3), registered with
+:func:`synthlib.exercises.exercise`.
 
 Each check runs the answer on small fixed inputs (scikit-learn's bundled 8×8 digits, enlarged to 28×28, so that no
 check needs a download) and compares with a reference or with what must hold; each takes a fraction of a second.
@@ -258,3 +259,101 @@ def _check_class_entropy(answer):
         return "when every image is the same digit the entropy must be 0: skip classes with share 0 (0·log 0 = 0)"
     return (f"ten equally common digits must give ln 10 ≈ {math.log(10):.4f}, you returned {values[0]:.4f}; "
             "use the share of images in each class, not the counts")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 4.3.1 Heun's sampler for flow matching
+
+
+def _heun_reference(model, noise, labels, steps):
+    import torch
+
+    x, dt = noise, 1.0 / steps
+    with torch.no_grad():
+        for i in range(steps):
+            t = torch.full((len(x),), i * dt, device=x.device)
+            v = model(x, t, labels)
+            x = x + dt / 2 * (v + model(x + dt * v, t + dt, labels))
+    return x
+
+
+def _heun_mistake(model, noise, labels, steps):  # evaluates the trial point at the old time: not second order
+    import torch
+
+    x, dt = noise, 1.0 / steps
+    with torch.no_grad():
+        for i in range(steps):
+            t = torch.full((len(x),), i * dt, device=x.device)
+            v = model(x, t, labels)
+            x = x + dt / 2 * (v + model(x + dt * v, t, labels))
+    return x
+
+
+@exercise("4.3.1", summary="Heun's second-order sampler for a flow-matching model",
+          solution=lambda: _heun_reference, mistake=lambda: _heun_mistake)
+def _check_heun(answer):
+    import torch
+
+    from ..part4.diffusion import gaussian_velocity
+
+    if not callable(answer):
+        return "pass your function itself: synthlib.check('4.3.1', heun_sample)"
+    mean, var = torch.tensor([2.0, -1.0]), torch.tensor([0.25, 4.0])
+    velocity = gaussian_velocity(mean, var)
+    noise = torch.randn(4000, 2, generator=torch.Generator().manual_seed(0))
+    labels = torch.zeros(4000, dtype=torch.long)
+    try:
+        result = answer(velocity, noise.clone(), labels, 4)
+    except Exception as error:  # noqa: BLE001 - shown to the student
+        return f"heun_sample(model, noise, labels, 4) raised {type(error).__name__}: {error}"
+    if not isinstance(result, torch.Tensor) or result.shape != noise.shape:
+        return "return the samples: a tensor shaped like the noise"
+    expected = _heun_reference(velocity, noise, labels, 4)
+    if torch.allclose(result, expected, atol=1e-4):
+        return None
+    euler = noise.clone()
+    for i in range(4):
+        euler = euler + velocity(euler, torch.full((4000,), i / 4), labels) / 4
+    if torch.allclose(result, euler, atol=1e-4):
+        return "that is Euler's method: average the velocity at the start and at the Euler trial point"
+    if torch.allclose(result, _heun_mistake(velocity, noise, labels, 4), atol=1e-4):
+        return "evaluate the velocity at the trial point at the *next* time, t + Δt, not at t"
+    return "the samples differ from Heun's method: x ← x + Δt/2 · (v(x, t) + v(x + Δt·v(x, t), t + Δt))"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 4.3.2 DDPM's forward process in one jump
+
+
+def _noise_to_step_reference(x0, k, noise, betas):
+    alpha_bar = float(np.prod(1 - np.asarray(betas)[: k + 1]))
+    return math.sqrt(alpha_bar) * x0 + math.sqrt(1 - alpha_bar) * noise
+
+
+@exercise("4.3.2", summary="DDPM's forward process in closed form: x_k = √ᾱ_k x_0 + √(1 − ᾱ_k) ε",
+          solution=lambda: _noise_to_step_reference,
+          mistake=lambda: (lambda x0, k, noise, betas: math.sqrt(1 - betas[k]) * x0 + math.sqrt(betas[k]) * noise))
+def _check_noise_to_step(answer):
+    import torch
+
+    if not callable(answer):
+        return "pass your function itself: synthlib.check('4.3.2', noise_to_step)"
+    betas = np.linspace(1e-4, 0.02, 1000)
+    x0 = torch.as_tensor(_fixed_digits(8)[:, None] * 2 - 1)
+    noise = torch.randn(x0.shape, generator=torch.Generator().manual_seed(0))
+    for k in (0, 10, 500, 999):
+        result = answer(x0.clone(), k, noise.clone(), betas.copy())
+        expected = _noise_to_step_reference(x0, k, noise, betas)
+        if not isinstance(result, torch.Tensor) or result.shape != x0.shape:
+            return "return x_k: a tensor shaped like x0"
+        if torch.allclose(result.float(), expected.float(), atol=1e-5):
+            continue
+        one_step = math.sqrt(1 - betas[k]) * x0 + math.sqrt(betas[k]) * noise
+        if k > 0 and torch.allclose(result.float(), one_step.float(), atol=1e-5):
+            return ("that is one step of noise from x0; after k + 1 steps the signal's factor is the product "
+                    "ᾱ_k = Π (1 − β_j) over j ≤ k, under a square root")
+        alpha_bar = float(np.prod(1 - betas[: k + 1]))
+        if torch.allclose(result.float(), (alpha_bar * x0 + (1 - alpha_bar) * noise).float(), atol=1e-5):
+            return "the factors are √ᾱ_k and √(1 − ᾱ_k): variances add, not standard deviations"
+        return f"x_k differs from √ᾱ_k x0 + √(1 − ᾱ_k) ε at k = {k} (k = 0 is one step of noise)"
+    return None

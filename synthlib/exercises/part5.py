@@ -1,4 +1,4 @@
-"""The self-checks of part 5's exercises (sections 5.1 to 5.3), registered with :func:`synthlib.exercises.exercise`.
+"""The self-checks of part 5's exercises (sections 5.1 to 5.4), registered with :func:`synthlib.exercises.exercise`.
 
 Each check recomputes the truth itself from small tables with known answers; none trusts the answer's own claims,
 and none imports SDV.
@@ -268,3 +268,85 @@ def _check_dcr(answer):
     if not np.allclose(shuffled, _DCR_TRUTH):
         return "match the columns by name: the synthetic table's columns may come in another order"
     return None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 5.4 Related tables and sequences
+
+# Children per parent, zeros included: (real counts, synthetic counts, TV distance).
+_CARDINALITY_CASES = [
+    ([0, 1, 1, 2], [0, 1, 1, 2], 0.0),
+    ([1, 1, 2, 2], [1, 2, 3, 3], 0.5),  # p = {1: .5, 2: .5}, q = {1: .25, 2: .25, 3: .5}
+    ([0, 0, 3, 5], [3, 3, 3, 5], 0.5),  # p = {0: .5, 3: .25, 5: .25}, q = {3: .75, 5: .25}
+    ([2, 2, 2], [5, 6], 1.0),  # no count in common
+]
+
+
+def _reference_cardinality_tv(real_counts, synthetic_counts):
+    p = pd.Series(real_counts).value_counts(normalize=True)
+    q = pd.Series(synthetic_counts).value_counts(normalize=True)
+    return 0.5 * p.sub(q, fill_value=0).abs().sum()
+
+
+def _cardinality_tv_without_fill(real_counts, synthetic_counts):
+    """A typical mistake: subtracting the shares without ``fill_value=0``, which drops counts seen on one side only."""
+    p = pd.Series(real_counts).value_counts(normalize=True)
+    q = pd.Series(synthetic_counts).value_counts(normalize=True)
+    return 0.5 * (p - q).abs().sum()
+
+
+@exercise("5.4.1", summary="total variation distance between two cardinality distributions (children per parent)",
+          solution=lambda: _reference_cardinality_tv, mistake=lambda: _cardinality_tv_without_fill)
+def _check_cardinality_tv(answer):
+    if not callable(answer):
+        return "pass your function itself: synthlib.check('5.4.1', cardinality_tv)"
+    for real, synthetic, truth in _CARDINALITY_CASES:
+        value = float(answer(pd.Series(real), pd.Series(synthetic)))
+        if abs(value - truth) < 1e-9:
+            continue
+        if abs(value - 2 * truth) < 1e-9:
+            return "the total variation distance is half the sum of the absolute differences: ½ Σ |p_k − q_k|"
+        if abs(value - _cardinality_tv_without_fill(real, synthetic)) < 1e-9:
+            return ("a count that occurs on one side only has share 0 on the other: subtract with fill_value=0, "
+                    "or it drops out of the sum")
+        return (f"for real counts {real} and synthetic counts {synthetic} the distance is {truth:.3f}, you returned "
+                f"{value:.3f}: compare the share of parents with each number of children, not the averages")
+    return None
+
+
+# Two entities whose rows come shuffled: the truth pairs each value with its predecessor within the same entity.
+_LAG_FRAME = pd.DataFrame({
+    "id": ["a", "b", "a", "b", "a", "b", "a", "b", "a"],
+    "t": [3, 2, 1, 1, 2, 3, 4, 4, 5],
+    "x": [3.0, 9.0, 1.0, 10.0, 2.0, 7.0, 5.0, 8.0, 4.0],
+})
+
+
+def _reference_lag1(frame, key, column, order_by):
+    ordered = frame.sort_values([key, order_by], kind="stable")
+    previous = ordered.groupby(key)[column].shift(1)
+    return ordered[column].corr(previous)
+
+
+def _lag1_across_entities(frame, key, column, order_by):
+    """The typical mistake: shift over the whole table, pairing one entity's first row with another's last."""
+    ordered = frame.sort_values([key, order_by], kind="stable")
+    return ordered[column].corr(ordered[column].shift(1))
+
+
+@exercise("5.4.2", summary="lag-1 autocorrelation within entities, rows ordered by a sequence index",
+          solution=lambda: _reference_lag1, mistake=lambda: _lag1_across_entities)
+def _check_lag1(answer):
+    if not callable(answer):
+        return "pass your function itself: synthlib.check('5.4.2', lag1)"
+    truth = _reference_lag1(_LAG_FRAME, "id", "x", "t")
+    value = float(answer(_LAG_FRAME.copy(), "id", "x", "t"))
+    if abs(value - truth) < 1e-9:
+        return None
+    if abs(value - _lag1_across_entities(_LAG_FRAME, "id", "x", "t")) < 1e-9:
+        return ("the first row of each entity has no predecessor: shift within each entity "
+                "(frame.groupby(key)[column].shift(1)), not over the whole table")
+    unsorted = _LAG_FRAME.groupby("id")["x"].shift(1)
+    if abs(value - _LAG_FRAME["x"].corr(unsorted)) < 1e-9:
+        return "order the rows by the sequence index within each entity before shifting"
+    return f"expected {truth:.4f}, got {value:.4f}: correlate each value with the previous one of the same entity"

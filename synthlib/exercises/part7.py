@@ -1,4 +1,4 @@
-"""The self-checks of part 7's exercises (sections 7.1 to 7.3), registered with :func:`synthlib.exercises.exercise`.
+"""The self-checks of part 7's exercises (sections 7.1 to 7.5), registered with :func:`synthlib.exercises.exercise`.
 """
 from __future__ import annotations
 
@@ -254,4 +254,166 @@ def _check_top_p(answer):
             return (f"for {probabilities} and top_p = {top_p} you return {np.round(value, 3).tolist()}, expected "
                     f"{np.round(expected, 3).tolist()}: sort the tokens by probability, keep them while the mass "
                     "of the tokens before them is below top_p, zero the rest and renormalise")
+
+
+def _smallest_sample_size(generations: int = 20, kept: float = 0.9) -> int:
+    """The smallest n with ((n − 1)/n)^generations ≥ kept: the expected variance kept after refitting (7.4)."""
+    return int(np.ceil(1 / (1 - kept ** (1 / generations))))
+
+
+@exercise("7.4.1", summary="the sample size that keeps 90% of the variance for 20 generations",
+          solution=_smallest_sample_size, mistake=lambda: _smallest_sample_size() - 1)
+def _check_smallest_sample_size(answer):
+    try:
+        n = int(answer)
+    except (TypeError, ValueError, OverflowError):
+        return "give one whole number n"
+    if n != answer:
+        return "n is a number of points: a whole number (round up, not to the nearest)"
+    right = _smallest_sample_size()
+    if n == right:
+        return None
+    if n < 2:
+        return "with fewer than 2 points per generation there is no variance to fit"
+    kept = (1 - 1 / n) ** 20
+    if n < right:
+        return (f"with n = {n} the expected variance after 20 generations is {kept:.4f} of the truth, under 0.9: "
+                "solve ((n − 1)/n)^20 ≥ 0.9 for n and round up")
+    return (f"n = {n} keeps {kept:.4f} of the variance, but a smaller n also keeps 90%: the question asks for the "
+            "smallest")
+
+
+def _reference_mixed_generations(real, generations, rng):
+    """A fixed 50/50 mix: each generation fits the real points plus the previous generation's samples (7.4.2)."""
+    data, variances = real, []
+    for _ in range(generations + 1):
+        mean, variance = data.mean(axis=1), data.var(axis=1)
+        variances.append(variance)
+        samples = rng.normal(mean[:, None], np.sqrt(variance)[:, None], size=real.shape)
+        data = np.concatenate([real, samples], axis=1)
+    return np.array(variances)
+
+
+def _replacing_generations(real, generations, rng):  # the mix forgotten: each fit sees only the last samples
+    from ..part7.model_collapse import gaussian_generations
+
+    return gaussian_generations(real, generations, rng=rng, mode="replace")
+
+
+@exercise("7.4.2", summary="refitting on a fixed 50/50 mix of real and synthetic points",
+          solution=lambda: _reference_mixed_generations, mistake=lambda: _replacing_generations)
+def _check_mixed_generations(answer):
+    if not callable(answer):
+        return "pass your function itself: synthlib.check('7.4.2', mixed_generations)"
+    chains, n, generations = 2_000, 20, 30
+    real = np.random.default_rng(7401).normal(size=(chains, n))
+    try:
+        variances = np.asarray(answer(real.copy(), generations, np.random.default_rng(7402)), dtype=float)
+    except Exception as error:  # noqa: BLE001
+        return f"your function raised {type(error).__name__}: {error}"
+    if variances.shape != (generations + 1, chains):
+        return f"return shape (generations + 1, chains) = ({generations + 1}, {chains}); got {variances.shape}"
+    if not np.allclose(variances[0], real.var(axis=1)):
+        return ("generation 0 is the maximum-likelihood fit to the real points alone: real.var(axis=1), which "
+                "divides by n")
+    ratio = variances[-1] / variances[0]
+    if not np.isfinite(ratio).all() or (ratio <= 0).any():
+        return "every fitted variance must be a positive number"
+    median, spread = np.median(ratio), np.log(ratio).std()
+    if median < 0.5:
+        return (f"the median chain kept only {median:.2f} of its variance: that is collapse. Does every fit see the "
+                "real points as well as the last generation's samples?")
+    # The 50/50 mix keeps the variance (median ratio about 0.95) with a stationary spread of log-ratios near 0.18;
+    # accumulating everything keeps early errors for ever (spread near 0.24).
+    if not 0.92 < median < 0.98:
+        return f"the median chain kept {median:.3f} of its variance; a 50/50 mix of 2n points keeps about 0.95"
+    if spread > 0.21:
+        return (f"the chains' log-variances spread by {spread:.2f}, as if every earlier generation's samples were "
+                "kept: keep the real points and only the LAST generation's samples")
+    if spread < 0.15:
+        return f"the chains' log-variances spread by only {spread:.2f}: draw fresh samples every generation"
+    return None
+
+
+def _reference_tpr_at(labels, scores, fpr):
+    """Every threshold "score ≥ t" over the distinct scores; keep those accusing at most fpr of the non-members."""
+    labels, scores = np.asarray(labels), np.asarray(scores, dtype=float)
+    best = 0.0
+    for threshold in np.unique(scores):
+        guess = scores >= threshold
+        if guess[labels == 0].mean() <= fpr:
+            best = max(best, guess[labels == 1].mean())
+    return best
+
+
+def _quantile_tpr_at(labels, scores, fpr):  # the threshold read off the non-members' quantile: ties overshoot
+    labels, scores = np.asarray(labels), np.asarray(scores, dtype=float)
+    threshold = np.quantile(scores[labels == 0], 1 - fpr)
+    return float((scores[labels == 1] >= threshold).mean())
+
+
+@exercise("7.5.1", summary="the true-positive rate at a low false-positive rate, from an attack's scores",
+          solution=lambda: _reference_tpr_at, mistake=lambda: _quantile_tpr_at)
+def _check_tpr_at(answer):
+    from ..part7.attacks import tpr_at_fpr
+
+    if not callable(answer):
+        return "pass your function itself: synthlib.check('7.5.1', tpr_at)"
+    rng = np.random.default_rng(7501)
+    for trial in range(6):
+        n = 400
+        labels = np.r_[np.ones(n), np.zeros(n)].astype(int)
+        # Rounded scores: ties, as distances to the closest record have (many rows sit at distance 0).
+        scores = np.round(np.r_[rng.normal(0.5 * (trial % 3), 1, n), rng.normal(0, 1, n)], 1)
+        for fpr in (0.01, 0.05, 0.2):
+            try:
+                got = float(answer(labels.copy(), scores.copy(), fpr))
+            except Exception as error:  # noqa: BLE001
+                return f"your function raised {type(error).__name__}: {error}"
+            right = tpr_at_fpr(labels, scores, fpr)
+            if not np.isclose(got, right):
+                guess_rate = "more" if got > right else "less"
+                return (f"at FPR ≤ {fpr:g} on a test with tied scores you found TPR {got:.4f}, {guess_rate} than "
+                        f"the {right:.4f} of the best threshold whose false-positive rate stays within {fpr:g}: "
+                        "count the non-members a threshold accuses (ties included) instead of reading a quantile")
+    return None
+
+
+def _reference_pareto(utility, risk):
+    """A generator is kept unless another is at least as good on both and strictly better on one."""
+    utility, risk = np.asarray(utility, dtype=float), np.asarray(risk, dtype=float)
+    dominated = [bool(np.any((utility >= u) & (risk <= r) & ((utility > u) | (risk < r))))
+                 for u, r in zip(utility, risk)]
+    return ~np.array(dominated)
+
+
+def _weak_pareto(utility, risk):  # "at least as good on both" without "strictly better on one": ties drop out
+    utility, risk = np.asarray(utility, dtype=float), np.asarray(risk, dtype=float)
+    index = np.arange(utility.size)
+    return np.array([not np.any((utility >= u) & (risk <= r) & (index != i))
+                     for i, (u, r) in enumerate(zip(utility, risk))])
+
+
+@exercise("7.5.2", summary="the Pareto front of utility against membership risk",
+          solution=lambda: _reference_pareto, mistake=lambda: _weak_pareto)
+def _check_pareto(answer):
+    if not callable(answer):
+        return "pass your function itself: synthlib.check('7.5.2', pareto_front)"
+    rng = np.random.default_rng(7502)
+    for _ in range(20):
+        # Rounded values, so that equal utilities and equal risks occur (TPR at 1% FPR is often exactly 0).
+        utility, risk = np.round(rng.uniform(0.5, 0.9, 12), 2), np.round(rng.choice([0, 0, 0.01, 0.05, 0.3], 12), 2)
+        try:
+            got = np.asarray(answer(utility.copy(), risk.copy()))
+        except Exception as error:  # noqa: BLE001
+            return f"your function raised {type(error).__name__}: {error}"
+        if got.shape != utility.shape or got.dtype != bool:
+            return f"return a boolean mask of shape {utility.shape}, got {got.dtype} of shape {got.shape}"
+        right = _reference_pareto(utility, risk)
+        if not np.array_equal(got, right):
+            wrong = np.flatnonzero(got != right)[0]
+            kept = "kept" if got[wrong] else "dropped"
+            return (f"the generator with utility {utility[wrong]} and risk {risk[wrong]} is {kept} by your mask but "
+                    "should not be: a generator is dominated only by one at least as good on both and strictly "
+                    "better on one (two identical generators do not remove each other)")
     return None

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..common.arguments import as_rng, check_count, check_memory
+from ..common.arguments import as_rng, check_count, check_memory, check_seed
 
 __all__ = [
     "sample_marginals", "sample_within_groups",
@@ -29,9 +29,9 @@ def _check_frame(frame, name: str = "frame") -> pd.DataFrame:
     return frame
 
 
-def _check_columns(frame: pd.DataFrame, columns, name: str = "frame") -> list:
+def _check_columns(frame: pd.DataFrame, columns, name: str = "frame", argument: str = "columns") -> list:
     if isinstance(columns, str) or not isinstance(columns, Sequence):
-        raise TypeError(f"columns must be a list of column names, got {columns!r}")
+        raise TypeError(f"{argument} must be a list of column names, got {columns!r}")
     unknown = [column for column in columns if column not in frame.columns]
     if unknown:
         raise KeyError(f"unknown column(s) {unknown} in {name}; its columns are {list(frame.columns)}")
@@ -69,7 +69,7 @@ def sample_within_groups(frame: pd.DataFrame, n: int, by: Sequence[str], rng=Non
     rows (a bootstrap of the table). Section 1 uses it as a generator that keeps some dependence.
     """
     _check_frame(frame)
-    by = _check_columns(frame, by)
+    by = _check_columns(frame, by, argument="by")
     n = check_count(n, "n")
     check_memory("n", n, 2 * 8 * n * (frame.shape[1] + 1))
     rng = as_rng(rng)
@@ -172,6 +172,7 @@ def fit_and_score(train: pd.DataFrame, test: pd.DataFrame, target: str = "income
     standardised; F1 is for the ``positive`` class. With ``train`` synthetic and ``test`` real this is
     "train on synthetic, test on real". Section 1.
     """
+    seed = check_seed(seed)
     from sklearn.compose import make_column_transformer
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import accuracy_score, f1_score

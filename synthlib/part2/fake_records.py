@@ -6,7 +6,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from ..common.arguments import check_count, check_memory
+from ..common.arguments import check_count, check_memory, check_seed
 
 __all__ = ["fake_customers"]
 
@@ -35,6 +35,7 @@ def fake_customers(n: int, locale="en_US", seed: int = 0, unique_emails: bool = 
     ``fake.unique``, but across locales). The records are plausible but describe nobody: they carry
     no statistics of any real population.
     """
+    seed = check_seed(seed)
     from faker import Faker
     from faker.config import AVAILABLE_LOCALES
 

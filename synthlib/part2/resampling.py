@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..common.arguments import as_rng, as_sample, check_count, check_probability, check_memory, check_real
+from ..common.arguments import as_rng, as_sample, check_count, check_memory, check_probability, check_real, check_work
 
 __all__ = ["ConfidenceInterval", "bootstrap", "percentile_ci", "bootstrap_ci", "ci_coverage"]
 
@@ -94,6 +94,7 @@ def percentile_ci(bootstrap_values, level: float = 0.95) -> ConfidenceInterval:
 def bootstrap_ci(data, statistic: Callable = np.mean, level: float = 0.95, n_resamples: int = 10_000,
                  rng=None) -> ConfidenceInterval:
     """A percentile bootstrap confidence interval for ``statistic`` of ``data``. Section 2.2."""
+    rng = as_rng(rng)
     level = check_probability(level, "level")
     return percentile_ci(bootstrap(data, statistic, n_resamples, rng), level)
 
@@ -111,6 +112,9 @@ def ci_coverage(draw_sample: Callable[[np.random.Generator], np.ndarray], true_v
     level = check_probability(level, "level")
     true_value = check_real(true_value, "true_value")
     n_trials = check_count(n_trials, "n_trials", minimum=1)
+    n_resamples = check_count(n_resamples, "n_resamples", minimum=1)
+    check_work("n_trials", n_trials, float(n_trials) * n_resamples, 2e9,
+               "resampled statistics (n_trials × n_resamples)")
     rng = as_rng(rng)
     trials = range(n_trials)
     if progress:

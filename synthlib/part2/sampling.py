@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..common.arguments import as_rng, check_count, check_memory
+from ..common.arguments import as_rng, check_count, check_memory, check_real
 
 __all__ = ["inverse_transform_sample", "tabulate_inverse_cdf"]
 
@@ -42,6 +42,8 @@ def tabulate_inverse_cdf(pdf: Callable[[np.ndarray], np.ndarray], lower: float, 
     """
     if not callable(pdf):
         raise TypeError("pdf must be a function of an array of values")
+    lower, upper = check_real(lower, "lower"), check_real(upper, "upper")
+    grid_size = check_count(grid_size, "grid_size", minimum=3, maximum=100_000_000)
     if not np.isfinite([lower, upper]).all() or not lower < upper:
         raise ValueError(f"need finite lower < upper, got lower={lower}, upper={upper}")
     grid_size = check_count(grid_size, "grid_size", minimum=3)

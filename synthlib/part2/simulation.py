@@ -79,7 +79,10 @@ def greenshields_speed(density, free_speed_kmh: float = TRAFFIC_RULES["free_spee
     """Greenshields' speed–density rule v = v_free (1 − k / k_jam), for densities k in [0, k_jam]. Section 2.3."""
     free_speed_kmh = _number(free_speed_kmh, "free_speed_kmh", 0, strict_low=True)
     jam_density = _number(jam_density, "jam_density_veh_per_km", 0, strict_low=True)
-    k = np.asarray(density, dtype=float)
+    try:
+        k = np.asarray(density, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"density must be numbers (vehicles per km); {error}") from None
     if np.isnan(k).any() or (k < 0).any() or (k > jam_density).any():
         raise ValueError(f"densities must lie in [0, jam density = {jam_density:g}] vehicles per km")
     return free_speed_kmh * (1 - k / jam_density)
@@ -316,6 +319,8 @@ def check_transaction_rules(transactions: pd.DataFrame, n_customers: int | None 
     missing = [column for column in _TRANSACTION_COLUMNS if column not in transactions]
     if missing:
         raise ValueError(f"transactions lack the column(s) {missing}; expected those of simulate_transactions")
+    if transactions.empty:
+        raise ValueError("transactions is empty: no rule can be checked on no rows")
     r = _transaction_rules(rules)
     t = transactions
     n_customers = None if n_customers is None else check_count(n_customers, "n_customers", minimum=1)
@@ -347,6 +352,8 @@ def transaction_features(transactions: pd.DataFrame) -> pd.DataFrame:
     missing = [column for column in needed if column not in transactions]
     if missing:
         raise ValueError(f"transactions lack the column(s) {missing}; expected those of simulate_transactions")
+    if transactions.empty:
+        raise ValueError("transactions is empty: no rule can be checked on no rows")
     t = transactions
     features = pd.DataFrame({
         "log_amount": np.log(t["amount"].to_numpy(float)),

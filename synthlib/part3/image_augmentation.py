@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from ..common.arguments import check_count, check_memory
+from ..common.arguments import as_torch_generator, check_count, check_memory, check_seed
 
 __all__ = ["image_to_tensor", "tensor_to_image", "augment_images", "sample_per_class", "per_class_accuracy"]
 
@@ -79,13 +79,10 @@ def _torch_seed(generator) -> int | None:
 
     if generator is None:
         return None
-    if isinstance(generator, torch.Generator):
-        return int(torch.randint(0, 2**62, (1,), generator=generator).item())
-    if isinstance(generator, numbers.Integral) and not isinstance(generator, bool):
-        if generator < 0:
-            raise ValueError(f"generator must be a non-negative seed, got {generator}")
-        return int(generator)
-    raise TypeError(f"generator must be a torch.Generator, an integer seed or None; got {type(generator).__name__}")
+    if isinstance(generator, (numbers.Integral, bool)):
+        return check_seed(generator, "generator")
+    generator = as_torch_generator(generator, "generator")  # a torch or numpy Generator; refuses anything else
+    return int(torch.randint(0, 2**62, (1,), generator=generator).item())
 
 
 def augment_images(images, transform, n_copies: int = 1, *, generator=None) -> np.ndarray:
@@ -152,6 +149,8 @@ def sample_per_class(labels, n_per_class: int, rng) -> np.ndarray:
     labels = np.asarray(labels)
     if labels.ndim != 1 or labels.size == 0:
         raise ValueError(f"labels must be a non-empty 1-dimensional array; got shape {labels.shape}")
+    if labels.dtype.kind == "f" and np.isnan(labels).any():
+        raise ValueError("labels contains NaN: every example needs a class")
     n_per_class = check_count(n_per_class, "n_per_class", minimum=1)
     rng = as_rng(rng)
     classes, counts = np.unique(labels, return_counts=True)
@@ -173,6 +172,9 @@ def per_class_accuracy(y_true, y_pred, classes=None) -> np.ndarray:
         raise ValueError(f"y_true must be a non-empty 1-dimensional array; got shape {y_true.shape}")
     if y_pred.shape != y_true.shape:
         raise ValueError(f"y_true and y_pred must have the same shape; got {y_true.shape} and {y_pred.shape}")
+    for values, name in ((y_true, "y_true"), (y_pred, "y_pred")):
+        if values.dtype.kind == "f" and np.isnan(values).any():
+            raise ValueError(f"{name} contains NaN: every example needs a class")
     classes = np.unique(y_true) if classes is None else np.asarray(classes)
     missing = [c for c in classes.tolist() if not np.any(y_true == c)]
     if missing:

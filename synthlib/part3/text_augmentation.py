@@ -163,10 +163,19 @@ class SynonymTable:
         return f"SynonymTable({len(self)} words cached, {self.queries} WordNet queries)"
 
 
+def _check_wordnet(wordnet):
+    if not hasattr(wordnet, "synsets"):
+        raise TypeError(f"wordnet must be NLTK's WordNet corpus reader (synthlib.load_wordnet().data), got "
+                        f"{type(wordnet).__name__}")
+
+
 def wordnet_synonyms(wordnet, word: str) -> tuple[str, ...]:
     """One fresh WordNet query: the sorted one-word synonyms of ``word``, the rule :class:`SynonymTable` caches.
 
     Section 3.2."""
+    _check_wordnet(wordnet)
+    if not isinstance(word, str):
+        raise TypeError(f"word must be a string, got {word!r}")
     names = {lemma.name().lower() for synset in wordnet.synsets(word) for lemma in synset.lemmas()}
     return tuple(sorted(name for name in names if name != word and _WORD.fullmatch(name)))
 
@@ -186,7 +195,12 @@ def wordnet_synonym_table(wordnet, words) -> dict[str, tuple[str, ...]]:
     names of the needed lines are parsed. The result is the same as one :func:`wordnet_synonyms` call per word.
     A reader without NLTK's WordNet internals falls back to exactly those calls.
     """
+    _check_wordnet(wordnet)
+    if isinstance(words, str) or not hasattr(words, "__iter__"):
+        raise TypeError(f"words must be a list of words, got {words!r}")
     words = list(dict.fromkeys(words))
+    if not all(isinstance(word, str) for word in words):
+        raise TypeError("words must all be strings")
     index = getattr(wordnet, "_lemma_pos_offset_map", None)
     morphy = getattr(wordnet, "_morphy", None)
     if index is None or morphy is None or not hasattr(wordnet, "abspath"):
@@ -314,7 +328,7 @@ def synonym_replacement(sentence: str, n: int, rng=None, *, synonyms=None) -> st
     the same synonym. If fewer than ``n`` words qualify, all of them are replaced. The result is the cleaned
     sentence (see :func:`clean_text`) with the same number of words.
     """
-    words, n = _words(sentence), check_count(n, "n")
+    words, n = _words(sentence), check_count(n, "n", maximum=MAX_OPERATIONS)
     return " ".join(_replace(words, n, as_rng(rng), _lookup(synonyms)))
 
 
@@ -325,7 +339,7 @@ def random_insertion(sentence: str, n: int, rng=None, *, synonyms=None) -> str:
     insert one of its synonyms at a random position (any of the gaps, ends included). The result has exactly
     ``n`` more words than the cleaned sentence, or is unchanged when no word has a synonym.
     """
-    words, n = _words(sentence), check_count(n, "n")
+    words, n = _words(sentence), check_count(n, "n", maximum=MAX_OPERATIONS)
     return " ".join(_insert(words, n, as_rng(rng), _lookup(synonyms)))
 
 
@@ -334,7 +348,7 @@ def random_swap(sentence: str, n: int, rng=None) -> str:
 
     The result is a permutation of the cleaned sentence's words (a one-word sentence comes back unchanged).
     """
-    words, n = _words(sentence), check_count(n, "n")
+    words, n = _words(sentence), check_count(n, "n", maximum=MAX_OPERATIONS)
     return " ".join(_swap(words, n, as_rng(rng)))
 
 
@@ -365,6 +379,10 @@ def _operation_plan(n_sentences: int, n_aug: int, rng: np.random.Generator) -> n
     return rng.permuted(pool, axis=1)[:, :n_aug]
 
 
+#: The most insertions or swaps in one sentence, or augmented copies of it: each is a Python step.
+MAX_OPERATIONS = 100_000
+
+
 def _check_alpha_n_aug(alpha, n_aug) -> tuple[float, int]:
     return check_probability(alpha, "alpha", closed=True), check_count(n_aug, "n_aug")
 
@@ -379,6 +397,7 @@ def eda(sentence: str, alpha: float = 0.1, n_aug: int = 4, rng=None, *, synonyms
     """
     words = _words(sentence)
     alpha, n_aug = _check_alpha_n_aug(alpha, n_aug)
+    check_memory("n_aug", n_aug, 100 * n_aug * (len(words) + 2))  # one Python string per augmented sentence
     rng, lookup = as_rng(rng), _lookup(synonyms)
     n = _n_changed(alpha, len(words))
     made = []

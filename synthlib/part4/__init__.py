@@ -1,3 +1,3 @@
 """Part 4, deep generative models: ``digits`` (the digit classifier and sample-quality measures of 4.1 and 4.2),
-``vae`` (4.1), ``gan`` (4.2), and ``networks`` (their torch modules; imports torch, so it is loaded on demand).
+``vae`` (4.1), ``gan`` (4.2), ``diffusion`` (4.3), and ``networks`` (their torch modules; imports torch, so it is loaded on demand).
 Self-checks: ``synthlib.exercises.part4``."""

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .digits import IMAGE_SIZE, _check_positive_int, _torch, as_digit_batch
+from ..common.arguments import as_sample, check_real
+from .digits import IMAGE_SIZE, _check_module, _check_positive_int, _check_tensor, _torch, as_digit_batch
 
-__all__ = ["discriminator_loss", "from_tanh_range", "generator_loss", "make_gan", "to_tanh_range",
+__all__ = ["discriminator_loss", "from_tanh_range", "generator_loss", "make_conditional_gan", "make_gan", "to_tanh_range",
            "update_moving_average"]
 
 
@@ -14,6 +15,13 @@ def make_gan(latent_dim: int = 64):
     from .networks import Discriminator, Generator
 
     return Generator(latent_dim), Discriminator()
+
+
+def make_conditional_gan(latent_dim: int = 64):
+    """Section 4.2: a fresh class-conditional pair, ``(ConditionalGenerator(latent_dim), ConditionalDiscriminator())``."""
+    from .networks import ConditionalDiscriminator, ConditionalGenerator
+
+    return ConditionalGenerator(latent_dim), ConditionalDiscriminator()
 
 
 def to_tanh_range(images):
@@ -29,7 +37,9 @@ def from_tanh_range(images):
     """Section 4.2: map generator output in [-1, 1] back to [0, 1], as an N×28×28 float32 NumPy array."""
     torch = _torch()
     if not isinstance(images, torch.Tensor):
-        images = torch.as_tensor(np.asarray(images, dtype=np.float32))
+        images = torch.as_tensor(as_sample(images, "images", ndim=None).astype(np.float32))
+    elif images.numel() == 0 or torch.isnan(images).any():
+        raise ValueError(f"images must be a non-empty tensor without NaN, got shape {tuple(images.shape)}")
     if images.ndim == 4 and images.shape[1] == 1:
         images = images[:, 0]
     if images.ndim != 3 or tuple(images.shape[1:]) != (IMAGE_SIZE, IMAGE_SIZE):
@@ -49,6 +59,7 @@ def discriminator_loss(real_logits, fake_logits):
     """
     from torch.nn import functional as F
 
+    _check_tensor(real_logits, "real_logits", ndim=(1, 2)), _check_tensor(fake_logits, "fake_logits", ndim=(1, 2))
     return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
 
 
@@ -60,6 +71,7 @@ def generator_loss(fake_logits, *, saturating: bool = False):
     """
     from torch.nn import functional as F
 
+    _check_tensor(fake_logits, "fake_logits", ndim=(1, 2))
     if saturating:
         return -F.softplus(fake_logits).mean()
     return F.softplus(-fake_logits).mean()
@@ -73,6 +85,8 @@ def update_moving_average(average, model, decay: float = 0.995, step: int | None
     that early on the average follows the fast-changing weights instead of remembering their random start.
     """
     torch = _torch()
+    _check_module(average, "average"), _check_module(model, "model")
+    decay = check_real(decay, "decay", minimum=0)
     if not 0 <= decay < 1:
         raise ValueError(f"decay must lie in [0, 1), got {decay}")
     if step is not None:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .digits import _torch, as_digit_batch
+from ..common.arguments import check_count
+from .digits import _check_module, _check_tensor, _torch, as_digit_batch
 
-__all__ = ["kl_to_standard_normal", "make_vae", "reparameterise", "vae_elbo", "vae_loss"]
+__all__ = ["kl_to_standard_normal", "make_conditional_vae", "make_vae", "reparameterise", "vae_elbo", "vae_loss"]
 
 
 def make_vae(latent_dim: int = 16):
@@ -15,10 +16,18 @@ def make_vae(latent_dim: int = 16):
     return VAE(latent_dim)
 
 
+def make_conditional_vae(latent_dim: int = 16):
+    """Section 4.1: a fresh :class:`synthlib.part4.networks.ConditionalVAE`: encoder and decoder also take the class."""
+    from .networks import ConditionalVAE
+
+    return ConditionalVAE(latent_dim)
+
+
 def reparameterise(mu, logvar):
     """Section 4.1: z = μ + σ·ε, ε ~ N(0, I), σ = exp(logvar / 2): a sample of q(z|x) that gradients pass through."""
     from .networks import reparameterise as _reparameterise
 
+    _check_tensor(mu, "mu"), _check_tensor(logvar, "logvar")
     if mu.shape != logvar.shape:
         raise ValueError(f"mu and logvar must have the same shape; got {tuple(mu.shape)} and {tuple(logvar.shape)}")
     return _reparameterise(mu, logvar)
@@ -26,6 +35,7 @@ def reparameterise(mu, logvar):
 
 def kl_to_standard_normal(mu, logvar):
     """Section 4.1: KL(N(μ, diag σ²) ‖ N(0, I)) = ½ Σ_j (μ_j² + σ_j² − 1 − log σ_j²), one value per row (nats)."""
+    _check_tensor(mu, "mu"), _check_tensor(logvar, "logvar")
     if mu.shape != logvar.shape or mu.ndim != 2:
         raise ValueError(f"mu and logvar must both be N×d; got {tuple(mu.shape)} and {tuple(logvar.shape)}")
     return 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum(dim=1)
@@ -41,6 +51,7 @@ def vae_loss(logits, x, mu, logvar):
 
     from .networks import check_digit_batch
 
+    _check_tensor(logits, "logits"), _check_tensor(x, "x")
     check_digit_batch(x)
     if logits.shape != x.shape:
         raise ValueError(f"logits must have the images' shape {tuple(x.shape)}; got {tuple(logits.shape)}")
@@ -54,6 +65,8 @@ def vae_elbo(vae, images, *, batch_size: int = 1000) -> dict:
     Also ``"standard error"``: that of the mean ELBO, from the spread of the digits' own ELBOs.
     """
     torch = _torch()
+    _check_module(vae, "vae")
+    batch_size = check_count(batch_size, "batch_size", minimum=1)
     device = next(vae.parameters()).device
     x = as_digit_batch(images, device)
     from torch.nn import functional as F

@@ -153,6 +153,11 @@ class GaussianCopula:
         return replace(self, correlation=best)
 
 
+#: The most rank-matching steps fit_gaussian_copula runs: each refits and resamples the whole table, and a few
+#: already converge.
+MAX_CALIBRATION_STEPS = 1_000
+
+
 def fit_gaussian_copula(frame: pd.DataFrame, *, calibrate: int = 0, rng=0) -> GaussianCopula:
     """Fit a Gaussian copula with empirical marginals to a table of numeric and categorical columns (5.2).
 
@@ -165,6 +170,8 @@ def fit_gaussian_copula(frame: pd.DataFrame, *, calibrate: int = 0, rng=0) -> Ga
     deterministic. ``calibrate`` > 0 then runs that many rank-matching steps of
     :meth:`GaussianCopula.calibrated` (with ``rng``, a NumPy generator or seed) to undo the dilution that ties cause.
     """
+    rng = as_rng(rng)
+    calibrate = check_count(calibrate, "calibrate", maximum=MAX_CALIBRATION_STEPS)
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
     if frame.shape[1] == 0:
@@ -210,7 +217,10 @@ def nearest_correlation(matrix) -> np.ndarray:
 
     Used after adjusting a correlation matrix entry by entry, which can leave it indefinite.
     """
-    array = np.asarray(matrix, dtype=float)
+    try:
+        array = np.asarray(matrix, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"matrix must be numbers; {error}") from None
     if array.ndim != 2 or array.shape[0] != array.shape[1] or not np.isfinite(array).all():
         raise ValueError(f"matrix must be a finite square matrix, got shape {array.shape}")
     values, vectors = np.linalg.eigh((array + array.T) / 2)
@@ -240,6 +250,8 @@ def tail_dependence(x, y, q, *, tail: str = "lower"):
         raise ValueError(f"x and y must have the same length; got {first.size} and {second.size}")
     if tail not in ("lower", "upper"):
         raise ValueError(f"tail must be 'lower' or 'upper', got {tail!r}")
+    if isinstance(q, str) or np.asarray(q).dtype.kind not in "iuf":
+        raise TypeError(f"q must be a number or an array of numbers in (0, 1), got {q!r}")
     levels = np.atleast_1d(np.asarray(q, dtype=float))
     for level in levels:
         check_probability(float(level), "q")

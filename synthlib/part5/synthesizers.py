@@ -16,21 +16,26 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..common.arguments import as_sample, check_count
-from ..common.runtime import Timer
+from ..common.arguments import as_sample, check_count, check_real, check_seed
+from ..common.runtime import measure_resources
 
 __all__ = ["EFFICACY_CLASSIFIERS", "efficacy_classifier", "check_same_columns", "ml_efficacy",
            "SYNTHESIZERS", "ModeNormalisation", "mode_normalise", "log_frequency_probabilities",
-           "FittedSynthesizer", "detect_metadata", "fit_synthesizer", "quality_score", "efficacy_table"]
+           "FittedSynthesizer", "detect_metadata", "fit_synthesizer", "quality_score", "efficacy_table",
+           "sample_tvae_categories"]
 
 #: The classifiers of the CTGAN paper's machine-learning-efficacy benchmark for binary tables such as Adult
 #: (Xu et al. 2019, via SDGym): their F1 on the positive class, averaged, is the figure the paper reports.
+#: The most threads a fit may ask for.
+MAX_THREADS = 1024
+
 EFFICACY_CLASSIFIERS = ("decision tree (depth 20)", "AdaBoost (50 estimators)", "logistic regression",
                         "MLP (50 hidden units)")
 
 
 def efficacy_classifier(name: str, seed: int = 0):
     """A fresh, unfitted classifier of the efficacy benchmark (see ``EFFICACY_CLASSIFIERS``)."""
+    seed = check_seed(seed)
     from sklearn.ensemble import AdaBoostClassifier
     from sklearn.linear_model import LogisticRegression
     from sklearn.neural_network import MLPClassifier
@@ -44,7 +49,7 @@ def efficacy_classifier(name: str, seed: int = 0):
                                                        random_state=seed),
     }
     if name not in makers:
-        raise KeyError(f"unknown classifier {name!r}; choose from {', '.join(makers)}")
+        raise KeyError(f"unknown classifier {name!r}: name must be one of {', '.join(makers)}")
     return makers[name]()
 
 
@@ -76,6 +81,16 @@ def _encoder(train: pd.DataFrame):
     ])
 
 
+def _check_classifiers(classifiers) -> tuple:
+    if isinstance(classifiers, str) or not isinstance(classifiers, (list, tuple)) or not classifiers:
+        raise ValueError(f"classifiers must be a non-empty tuple of names from {EFFICACY_CLASSIFIERS}, got "
+                         f"{classifiers!r}")
+    unknown = [c for c in classifiers if c not in EFFICACY_CLASSIFIERS]
+    if unknown:
+        raise ValueError(f"unknown classifiers {unknown}; choose from {', '.join(EFFICACY_CLASSIFIERS)}")
+    return tuple(classifiers)
+
+
 def ml_efficacy(train: pd.DataFrame, test: pd.DataFrame, target: str, positive, *, seed: int = 0,
                 classifiers: tuple[str, ...] = EFFICACY_CLASSIFIERS) -> pd.DataFrame:
     """Train each classifier on ``train`` (real or synthetic), test on the real ``test``: F1 of ``positive``.
@@ -83,10 +98,12 @@ def ml_efficacy(train: pd.DataFrame, test: pd.DataFrame, target: str, positive, 
     Returns one row per classifier and a final "mean" row: the CTGAN paper's machine-learning-efficacy figure
     when ``train`` is synthetic, and its "identity" figure when ``train`` is real. Sections 5.1 and 5.3.
     """
+    seed = check_seed(seed)
     from sklearn.metrics import accuracy_score, f1_score
     from sklearn.pipeline import make_pipeline
 
     check_same_columns(test, train, names=("test", "train"))
+    classifiers = _check_classifiers(classifiers)
     if target not in train.columns:
         raise KeyError(f"unknown target column {target!r}; columns: {', '.join(map(str, train.columns))}")
     labels = set(train[target].dropna().unique())
@@ -164,10 +181,12 @@ def mode_normalise(values, *, max_modes: int = 10, weight_threshold: float = 0.0
     below ``weight_threshold`` are dropped. Each value's mode is drawn from its posterior probabilities over the
     kept modes (``sample_mode=True``, as CTGAN does) or taken as the most probable one (``sample_mode=False``).
     """
+    seed = check_seed(seed)
     from sklearn.mixture import BayesianGaussianMixture
 
     column = as_sample(values, "values")
     max_modes = check_count(max_modes, "max_modes", minimum=1)
+    weight_threshold = check_real(weight_threshold, "weight_threshold")
     if not 0 <= weight_threshold < 1:
         raise ValueError(f"weight_threshold must lie in [0, 1), got {weight_threshold}")
     if np.ptp(column) == 0:
@@ -204,7 +223,10 @@ def log_frequency_probabilities(counts) -> pd.Series:
     often than their share of the rows, so that the conditional generator learns them too. ``counts`` is a
     pandas Series (index: categories), a dict or a sequence of non-negative counts.
     """
-    series = pd.Series(counts, dtype=float) if not isinstance(counts, pd.Series) else counts.astype(float)
+    try:
+        series = pd.Series(counts, dtype=float) if not isinstance(counts, pd.Series) else counts.astype(float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"counts must be numbers (one count per category); {error}") from None
     if series.empty:
         raise ValueError("counts is empty; give at least one category's count")
     if series.isna().any() or (series < 0).any():
@@ -227,6 +249,7 @@ class FittedSynthesizer:
     batch_size: int | None
     device: str
     threads: int | None
+    peak_memory_mb: float = float("nan")
 
     @property
     def label(self) -> str:
@@ -234,8 +257,13 @@ class FittedSynthesizer:
         name = {"gaussian_copula": "GaussianCopula", "ctgan": "CTGAN", "tvae": "TVAE"}[self.kind]
         return name if self.epochs is None else f"{name} ({self.epochs} epoch{'s' if self.epochs != 1 else ''})"
 
-    def sample(self, num_rows: int, *, match=None, column: str | None = None, max_tries: int = 20) -> pd.DataFrame:
+    def sample(self, num_rows: int, *, match=None, column: str | None = None, max_tries: int = 20,
+               categories: str = "most probable") -> pd.DataFrame:
         """Draw ``num_rows`` synthetic rows as a DataFrame (SDV 2.0's ``sample`` returns ``{table: frame}``).
+
+        ``categories="sampled"`` (TVAE only) draws each categorical value from the probabilities TVAE's decoder
+        outputs for it, instead of taking the most probable one as SDV 2.0 does (``"most probable"``, the
+        default): see :func:`sample_tvae_categories`.
 
         With ``match`` (a real table) and ``column``, sample conditionally: each value of ``column`` appears in
         the same proportion as in ``match`` (SDV's ``sample_from_conditions``; CTGAN and TVAE fulfil it by
@@ -244,6 +272,14 @@ class FittedSynthesizer:
         repeatable.
         """
         num_rows = check_count(num_rows, "num_rows", minimum=1)
+        if categories not in ("most probable", "sampled"):
+            raise ValueError(f"categories must be 'most probable' or 'sampled', got {categories!r}")
+        if categories == "sampled":
+            if self.kind != "tvae":
+                raise ValueError(f"categories='sampled' is for TVAE, whose decoder outputs category probabilities; "
+                                 f"{self.kind} samples its categories already")
+            with sample_tvae_categories(self.synthesizer):
+                return self.sample(num_rows, match=match, column=column, max_tries=max_tries)
         self.synthesizer.reset_sampling()
         if match is None:
             if column is not None:
@@ -276,12 +312,57 @@ class FittedSynthesizer:
         return None if self.kind not in DEEP_SYNTHESIZERS else self.synthesizer.get_loss_values()
 
 
+def _tvae_draw(model, samples: int):
+    """TVAE's sampling (ctgan 0.12's ``TVAE.sample``) with every categorical column drawn from its probabilities."""
+    import torch
+
+    model.decoder.eval()
+    data, sigmas = [], None
+    for _ in range(samples // model.batch_size + 1):
+        noise = torch.normal(mean=torch.zeros(model.batch_size, model.embedding_dim), std=1.0).to(model._device)
+        with torch.no_grad():
+            fake, sigmas = model.decoder(noise)
+        rows, start = torch.tanh(fake), 0
+        for info in model.transformer._column_transform_info_list:
+            for span in info.output_info:
+                stop = start + span.dim
+                if info.column_type == "discrete":  # one softmax span: the category's logits
+                    drawn = torch.multinomial(torch.softmax(fake[:, start:stop], dim=1), 1).squeeze(1)
+                    rows[:, start:stop] = torch.nn.functional.one_hot(drawn, span.dim).to(rows.dtype)
+                start = stop
+        data.append(rows.cpu().numpy())
+    return model.transformer.inverse_transform(np.concatenate(data)[:samples], sigmas.detach().cpu().numpy())
+
+
+@contextmanager
+def sample_tvae_categories(synthesizer):
+    """While active, SDV's fitted ``TVAESynthesizer`` draws each categorical value from its decoder's probabilities.
+
+    TVAE's decoder outputs, for each categorical column, one logit per category, and its training loss is the
+    cross-entropy of those probabilities; but ctgan 0.12 (under SDV 2.0) samples by taking the **most probable**
+    category of each decoded row. A category that is never the most probable one for any latent draw, as most
+    rare native countries of Adult, then never appears. Drawing from the probabilities samples the model that
+    was fitted. Numeric columns are sampled as before. Seeding follows SDV's (``reset_sampling``).
+    """
+    from ctgan.synthesizers.base import random_state
+
+    model = getattr(synthesizer, "_model", None)
+    if model is None or type(model).__name__ != "TVAE":
+        raise TypeError("sample_tvae_categories needs a fitted SDV TVAESynthesizer")
+    model.sample = random_state(_tvae_draw).__get__(model)
+    try:
+        yield synthesizer
+    finally:
+        del model.sample  # back to the class's own sample
+
+
 @contextmanager
 def _threads(threads: int | None):
     """Run with at most ``threads`` BLAS/OpenMP/PyTorch threads and joblib in-process (None: leave as is)."""
     if threads is None:
         yield
         return
+    threads = check_count(threads, "threads", minimum=1, maximum=MAX_THREADS)
     import torch
     from joblib import parallel_config
     from threadpoolctl import threadpool_limits
@@ -338,8 +419,9 @@ def fit_synthesizer(kind: str, table: pd.DataFrame, metadata, *, epochs: int | N
     CPU one thread is often the fastest, None leaves the libraries' defaults. NumPy and PyTorch are seeded with
     ``seed`` first, which makes runs similar but not identical: SDV fits are not fully seedable.
     """
-    if kind not in SYNTHESIZERS:
-        raise KeyError(f"unknown synthesizer {kind!r}; choose from {', '.join(SYNTHESIZERS)}")
+    seed = check_seed(seed)
+    if not isinstance(kind, str) or kind not in SYNTHESIZERS:
+        raise KeyError(f"unknown synthesizer {kind!r}: kind must be one of {', '.join(SYNTHESIZERS)}")
     _check_table(table, "table")
     table_name = _single_table_name(metadata)
     described = set(metadata.get_column_names(table_name=table_name))
@@ -350,7 +432,7 @@ def fit_synthesizer(kind: str, table: pd.DataFrame, metadata, *, epochs: int | N
     if device not in ("cpu", "cuda"):
         raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
     if threads is not None:
-        threads = check_count(threads, "threads", minimum=1)
+        threads = check_count(threads, "threads", minimum=1, maximum=MAX_THREADS)
     if kind in DEEP_SYNTHESIZERS:
         if epochs is None:
             raise ValueError(f"{kind} needs epochs (SDV's default is 300; state what you use)")
@@ -372,10 +454,11 @@ def fit_synthesizer(kind: str, table: pd.DataFrame, metadata, *, epochs: int | N
     synthesizer = cls(metadata, **options)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    with _threads(threads), Timer() as timer:
+    with _threads(threads), measure_resources() as usage:
         synthesizer.fit({table_name: table})
-    return FittedSynthesizer(kind=kind, synthesizer=synthesizer, table_name=table_name, seconds=timer.seconds,
-                             epochs=epochs, batch_size=batch_size, device=device, threads=threads)
+    return FittedSynthesizer(kind=kind, synthesizer=synthesizer, table_name=table_name, seconds=usage.seconds,
+                             epochs=epochs, batch_size=batch_size, device=device, threads=threads,
+                             peak_memory_mb=usage.peak_mb)
 
 
 def quality_score(real: pd.DataFrame, synthetic: pd.DataFrame, metadata) -> dict:
@@ -391,6 +474,14 @@ def quality_score(real: pd.DataFrame, synthetic: pd.DataFrame, metadata) -> dict
 
     check_same_columns(real, synthetic)
     table_name = _single_table_name(metadata)
+    sdtypes = {c: v.get("sdtype") for c, v in metadata.to_dict()["tables"][table_name]["columns"].items()}
+    for column in real.columns:
+        if sdtypes.get(column) == "numerical":
+            if not pd.api.types.is_numeric_dtype(synthetic[column]):
+                raise TypeError(f"synthetic column {column!r} is numerical in the metadata but holds "
+                                f"{synthetic[column].dtype} values; convert it to numbers first")
+            if synthetic[column].isna().all():
+                raise ValueError(f"synthetic column {column!r} is all missing (NaN): a score would be meaningless")
     report = QualityReport()
     report.generate({table_name: real}, {table_name: synthetic[list(real.columns)]}, metadata.to_dict(),
                     verbose=False)
@@ -408,6 +499,9 @@ def efficacy_table(training_tables: dict, test: pd.DataFrame, target: str, posit
     Columns: each classifier's F1 of ``positive``, the mean ``F1`` (the paper's figure) and, when ``published``
     maps some labels to the paper's figures, a ``published F1`` column (NaN where the paper has none).
     """
+    seed = check_seed(seed)
+    if threads is not None:
+        threads = check_count(threads, "threads", minimum=1, maximum=MAX_THREADS)
     if not isinstance(training_tables, dict) or not training_tables:
         raise ValueError("training_tables must be a non-empty dict {label: DataFrame}")
     published = dict(published or {})

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..common.arguments import as_rng, check_count, check_positive
+from ..common.arguments import as_rng, check_count, check_positive, check_probability, check_seed
 from .synthesizers import EFFICACY_CLASSIFIERS, check_same_columns, ml_efficacy
 
 __all__ = ["ComparisonReport", "MembershipInference", "compare_tables", "distance_to_closest_record",
-           "membership_inference", "detection_auc", "smoothed_bootstrap", "column_kinds", "sdmetrics_version"]
+           "membership_inference", "detection_auc", "smoothed_bootstrap", "column_kinds", "sdmetrics_version",
+           "RARE_SHARE", "CategoryCoverage", "category_coverage", "adult_validity_rules", "validity",
+           "exact_copies"]
 
 _NAN = "<missing>"
 _KINDS = ("fidelity", "utility", "privacy")
@@ -40,6 +42,8 @@ def column_kinds(frame: pd.DataFrame, metadata=None) -> dict[str, str]:
     """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
+    if frame.shape[1] == 0:
+        raise ValueError("frame has no columns")
     columns = _metadata_columns(metadata) if metadata is not None else {}
     kinds = {}
     for column in frame.columns:
@@ -77,6 +81,19 @@ def _sdmetrics_metadata(kinds: dict[str, str]) -> dict:
 # Distances and the membership-inference attack
 
 
+def _check_kinds(kinds, frame: pd.DataFrame) -> dict[str, str]:
+    """``kinds`` as given by the reader: {column: "numerical" or "categorical"} for every column of ``frame``."""
+    if not isinstance(kinds, dict):
+        raise TypeError(f"kinds must be a dict {{column: 'numerical' or 'categorical'}}, got {type(kinds).__name__}")
+    unknown = {c: k for c, k in kinds.items() if k not in ("numerical", "categorical")}
+    if unknown:
+        raise ValueError(f"kinds must map columns to 'numerical' or 'categorical'; got {unknown}")
+    missing = [c for c in frame.columns if c not in kinds]
+    if missing:
+        raise ValueError(f"kinds lacks the column(s) {missing}")
+    return kinds
+
+
 def distance_to_closest_record(rows: pd.DataFrame, reference: pd.DataFrame, *, kinds: dict[str, str] | None = None,
                                return_index: bool = False):
     """For every row of ``rows``, the distance to its closest row of ``reference`` (DCR, section 5.3).
@@ -88,7 +105,7 @@ def distance_to_closest_record(rows: pd.DataFrame, reference: pd.DataFrame, *, k
     SDMetrics' pairwise table merge. With ``return_index`` also returns the position of each closest record.
     """
     check_same_columns(reference, rows, names=("reference", "rows"))
-    kinds = kinds or column_kinds(reference)
+    kinds = _check_kinds(kinds, reference) if kinds is not None else column_kinds(reference)
     columns = list(reference.columns)
     numeric = [c for c in columns if kinds[c] == "numerical"]
     categorical = [c for c in columns if c not in numeric]
@@ -98,6 +115,10 @@ def distance_to_closest_record(rows: pd.DataFrame, reference: pd.DataFrame, *, k
             raise TypeError(f"numerical column(s) {bad} of {name} are not numeric")
     ref_numeric = reference[numeric].to_numpy(dtype=float)
     row_numeric = rows[numeric].to_numpy(dtype=float)
+    for name, values in (("rows", row_numeric), ("reference", ref_numeric)):
+        if np.isinf(values).any():
+            raise ValueError(f"{name} has infinite values in column(s) "
+                             f"{[c for c, bad in zip(numeric, np.isinf(values).any(axis=0)) if bad]}")
     ranges = np.nanmax(ref_numeric, axis=0) - np.nanmin(ref_numeric, axis=0) if numeric else np.empty(0)
     with np.errstate(divide="ignore"):
         scale = np.where(ranges > 0, 1 / np.where(ranges > 0, ranges, 1), np.inf)  # zero range: any difference is 1
@@ -188,7 +209,7 @@ def membership_inference(synthetic: pd.DataFrame, members: pd.DataFrame, non_mem
 
     check_same_columns(synthetic, members, names=("synthetic", "members"))
     check_same_columns(synthetic, non_members, names=("synthetic", "non_members"))
-    kinds = kinds or column_kinds(members)
+    kinds = _check_kinds(kinds, members) if kinds is not None else column_kinds(members)
     inside = distance_to_closest_record(members[synthetic.columns], synthetic, kinds=kinds)
     outside = distance_to_closest_record(non_members[synthetic.columns], synthetic, kinds=kinds)
     labels = np.r_[np.ones(inside.size), np.zeros(outside.size)]
@@ -211,6 +232,7 @@ def detection_auc(real: pd.DataFrame, synthetic: pd.DataFrame, *, model: str = "
     histogram gradient boosting, with native categorical columns: a strong detector) or ``"logistic"`` (one-hot
     logistic regression, as SDMetrics' LogisticDetection).
     """
+    seed = check_seed(seed)
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import StratifiedKFold
     from threadpoolctl import threadpool_limits
@@ -219,11 +241,11 @@ def detection_auc(real: pd.DataFrame, synthetic: pd.DataFrame, *, model: str = "
     if model not in ("boosting", "logistic"):
         raise ValueError(f"model must be 'boosting' or 'logistic', got {model!r}")
     folds = check_count(folds, "folds", minimum=2)
-    kinds = kinds or column_kinds(real)
+    kinds = _check_kinds(kinds, real) if kinds is not None else column_kinds(real)
     rng = np.random.default_rng(seed)
     n = min(len(real), len(synthetic), max_rows or len(real))
     if n < folds:
-        raise ValueError(f"need at least {folds} rows in each table for {folds}-fold cross-validation, got {n}")
+        raise ValueError(f"need at least {folds} rows in each table for folds={folds}-fold cross-validation, got {n}")
     pick = lambda table: table.iloc[np.sort(rng.choice(len(table), size=n, replace=False))]  # noqa: E731
     both = pd.concat([pick(real), pick(synthetic)[real.columns]], ignore_index=True)
     labels = np.r_[np.ones(n), np.zeros(n)]
@@ -282,7 +304,7 @@ def smoothed_bootstrap(frame: pd.DataFrame, n: int, bandwidth: float, rng=None, 
     n = check_count(n, "n", minimum=1)
     bandwidth = check_positive(bandwidth, "bandwidth")
     generator = as_rng(rng)
-    kinds = kinds or column_kinds(frame)
+    kinds = _check_kinds(kinds, frame) if kinds is not None else column_kinds(frame)
     rows = frame.iloc[generator.integers(0, len(frame), size=n)].reset_index(drop=True)
     result = {}
     for column in frame.columns:
@@ -320,6 +342,9 @@ GOOD = {
     "F1, train synthetic → test real": "close to the reference (train real → test real)",
     "median DCR": "not below the reference (real held-out rows)",
     "exact copies of real rows": "not above the reference",
+    "category coverage": "1 = every real category present (the reference: real held-out rows)",
+    "rare-category coverage": "1 = every rare category (< 1% of the real rows) present",
+    "rows breaking no rule": "1 = as real rows: every row obeys every rule",
     "closer to training than holdout": "about 0.5",
     "DCRBaselineProtection": "1 = as far from the real rows as random data",
     "DCROverfittingProtection": "1 = no closer to training than to holdout rows",
@@ -396,8 +421,8 @@ class ComparisonReport:
 
 def compare_tables(real: pd.DataFrame, synthetic, *, holdout: pd.DataFrame | None = None, target: str | None = None,
                    positive=None, metadata=None, seed: int = 0, max_rows: int = 2_000,
-                   classifiers: tuple[str, ...] = EFFICACY_CLASSIFIERS, sdmetrics_rows: int = 500
-                   ) -> ComparisonReport:
+                   classifiers: tuple[str, ...] = EFFICACY_CLASSIFIERS, sdmetrics_rows: int = 500,
+                   rules=None) -> ComparisonReport:
     """Compare one synthetic table, or several (a dict name → table), with the real table (section 5.3).
 
     ``real`` is the table the synthesizers were trained on. ``holdout``, real rows they never saw, gives every
@@ -407,7 +432,19 @@ def compare_tables(real: pd.DataFrame, synthetic, *, holdout: pd.DataFrame | Non
     membership-inference attack and SDMetrics' DCROverfittingProtection. Detection, distances and the attack use at
     most ``max_rows`` rows per table; SDMetrics' slow distance metrics use ``sdmetrics_rows``. ``metadata``: SDV or
     SDMetrics metadata (else column kinds come from the dtypes). Random choices follow ``seed``.
+
+    Every table also gets its **category coverage** (the share of the training table's categories it holds, and
+    of the rare ones, below ``RARE_SHARE`` of the rows: :func:`category_coverage`) and its share of **exact
+    copies** of training rows over all rows (:func:`exact_copies`); with ``rules`` (``{name: function}``, True
+    where a row breaks the rule, e.g. ``adult_validity_rules(real)``) also the share of rows that break none
+    (:func:`validity`).
     """
+    seed = check_seed(seed)
+    max_rows = check_count(max_rows, "max_rows", minimum=2)
+    sdmetrics_rows = check_count(sdmetrics_rows, "sdmetrics_rows", minimum=2)
+    from .synthesizers import _check_classifiers
+
+    classifiers = _check_classifiers(classifiers)
     from threadpoolctl import threadpool_limits
 
     # One thread for BLAS and OpenMP: faster on a busy 2-core machine, and the same numbers on any machine (the
@@ -415,11 +452,11 @@ def compare_tables(real: pd.DataFrame, synthetic, *, holdout: pd.DataFrame | Non
     with threadpool_limits(1):
         return _compare_tables(real, synthetic, holdout=holdout, target=target, positive=positive,
                                metadata=metadata, seed=seed, max_rows=max_rows, classifiers=classifiers,
-                               sdmetrics_rows=sdmetrics_rows)
+                               sdmetrics_rows=sdmetrics_rows, rules=rules)
 
 
 def _compare_tables(real, synthetic, *, holdout, target, positive, metadata, seed, max_rows, classifiers,
-                    sdmetrics_rows) -> ComparisonReport:
+                    sdmetrics_rows, rules) -> ComparisonReport:
     started = time.perf_counter()
     tables = _named_tables(synthetic)
     if not isinstance(real, pd.DataFrame):
@@ -460,6 +497,11 @@ def _compare_tables(real, synthetic, *, holdout, target, positive, metadata, see
 
     sdm = f"SDMetrics {version}"
     reference_fidelity = _fidelity(train_rows, reference_rows, kinds, max_rows, seed)
+    categorical = [c for c in columns if kinds[c] == "categorical"]
+    if categorical:
+        reference_coverage = category_coverage(train_rows, reference_rows, columns=categorical)
+    if rules is not None:
+        reference_validity = validity(reference_rows, rules)["no rule broken"]
     def subsample(table, k, generator):
         return table.iloc[np.sort(generator.choice(len(table), size=min(k, len(table)), replace=False))]
 
@@ -477,6 +519,15 @@ def _compare_tables(real, synthetic, *, holdout, target, positive, metadata, see
         for metric, value in fidelity.items():
             source = "synthlib (gradient boosting)" if metric == "detection ROC AUC" else sdm
             add(name, "fidelity", metric, value, reference_fidelity[metric], source)
+        if categorical:
+            coverage = category_coverage(train_rows, table, columns=categorical)
+            add(name, "fidelity", "category coverage", coverage.coverage, reference_coverage.coverage, "synthlib")
+            if not np.isnan(coverage.rare_coverage):
+                add(name, "fidelity", "rare-category coverage", coverage.rare_coverage,
+                    reference_coverage.rare_coverage, "synthlib")
+        if rules is not None:
+            add(name, "fidelity", "rows breaking no rule", validity(table, rules)["no rule broken"],
+                reference_validity, "synthlib")
         if target is not None:
             f1 = ml_efficacy(table, holdout, target, positive, seed=seed, classifiers=classifiers)["f1"].iloc[-1]
             add(name, "utility", "F1, train synthetic → test real", f1, real_f1, "synthlib.ml_efficacy")
@@ -484,7 +535,8 @@ def _compare_tables(real, synthetic, *, holdout, target, positive, metadata, see
         dcr = distance_to_closest_record(sample, train_rows, kinds=kinds)
         distances[name] = dcr
         add(name, "privacy", "median DCR", np.median(dcr), np.median(reference_dcr), "synthlib")
-        add(name, "privacy", "exact copies of real rows", np.mean(dcr == 0), np.mean(reference_dcr == 0), "synthlib")
+        copies = exact_copies(table, train_rows, reference_rows)  # over all rows, not the subsample
+        add(name, "privacy", "exact copies of real rows", copies["synthetic"], copies["holdout"], "synthlib")
         add(name, "privacy", "DCRBaselineProtection",
             _sdmetrics_dcr_baseline(train_rows, table, kinds, sdmetrics_rows, seed), baseline_reference, sdm)
         if holdout is not None:
@@ -551,8 +603,12 @@ def _fidelity(real: pd.DataFrame, other: pd.DataFrame, kinds: dict[str, str], ma
         real_part = real.iloc[np.sort(rng.choice(len(real), size=n, replace=False))]
         other_part = other.iloc[np.sort(rng.choice(len(other), size=n, replace=False))].copy()
         for column in categorical:  # SDMetrics' encoder refuses categories it did not see in the real rows
-            unseen = ~other_part[column].isin(set(real_part[column].dropna())) & other_part[column].notna()
-            other_part.loc[unseen, column] = np.nan
+            real_has_nan = real_part[column].isna().any()  # a missing value too, when the real rows have none
+            unseen = ~other_part[column].isin(set(real_part[column].dropna())) & (other_part[column].notna()
+                                                                                  | ~real_has_nan)
+            if unseen.any():
+                other_part[column] = other_part[column].astype(object)
+                other_part.loc[unseen, column] = np.nan if real_has_nan else real_part[column].mode().iloc[0]
         np.random.seed(seed)  # SDMetrics shuffles its cross-validation folds with NumPy's global generator
         result["LogisticDetection"] = LogisticDetection.compute(real_part, other_part, _sdmetrics_metadata(kinds))
     result["detection ROC AUC"] = detection_auc(real, other, max_rows=max_rows, seed=seed, kinds=kinds)
@@ -588,6 +644,146 @@ def _sdmetrics_dcr_overfitting(real, synthetic, holdout, kinds, rows, seed) -> f
         subsample = rows if rows < min(len(real), len(synthetic), len(holdout)) else None
         return float(DCROverfittingProtection.compute(real, synthetic, holdout, _sdmetrics_metadata(kinds), None,
                                                       num_rows_subsample=subsample))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Category coverage, validity rules and exact copies: what the averaged fidelity scores do not see
+
+#: A category is **rare** when fewer than this share of the real rows hold it (1%).
+RARE_SHARE = 0.01
+
+
+@dataclass
+class CategoryCoverage:
+    """What :func:`category_coverage` returns (section 5.3).
+
+    ``per_column`` has one row per categorical column: ``categories`` (in the real table), ``present`` (of those,
+    how many the synthetic table holds), ``coverage`` (their ratio), ``rare``, ``rare_present`` and
+    ``rare_coverage`` (the same for the rare categories: NaN where a column has none). ``coverage`` and
+    ``rare_coverage`` pool every column's categories; ``missing`` lists, per column, the real categories the
+    synthetic table lacks, the rarest last. ``rare_share`` is the definition of rare used.
+    """
+
+    per_column: pd.DataFrame
+    coverage: float
+    rare_coverage: float
+    missing: dict[str, list]
+    rare_share: float
+
+
+def category_coverage(real: pd.DataFrame, synthetic: pd.DataFrame, *, columns=None,
+                      rare_share: float = RARE_SHARE) -> CategoryCoverage:
+    """The share of the real table's categories that the synthetic table holds, per column and overall (5.3).
+
+    A synthesizer that never produces a category erases the people who hold it; the averaged fidelity scores
+    (TVComplement and the quality report) barely notice when those people are few. ``columns``: the categorical
+    columns to check (default: every column that is not numeric; booleans count as categorical). A category is
+    **rare** when fewer than ``rare_share`` of the real rows hold it (default 1%, ``RARE_SHARE``). Missing values
+    are not a category. The tables must have the same columns.
+    """
+    check_same_columns(real, synthetic)
+    rare_share = check_probability(rare_share, "rare_share")
+    if columns is None:
+        columns = [c for c in real.columns if not pd.api.types.is_numeric_dtype(real[c])
+                   or pd.api.types.is_bool_dtype(real[c])]
+    else:
+        columns = [columns] if isinstance(columns, str) else list(columns)
+        unknown = [c for c in columns if c not in real.columns]
+        if unknown:
+            raise KeyError(f"unknown column(s) {unknown}; columns: {', '.join(map(str, real.columns))}")
+    if not columns:
+        raise ValueError("no categorical column to check: name them with columns=[...]")
+    rows, missing = [], {}
+    for column in columns:
+        shares = real[column].value_counts(normalize=True, dropna=True)
+        if shares.empty:
+            raise ValueError(f"column {column!r} of the real table has no values (all missing)")
+        present = shares.index.isin(set(synthetic[column].dropna()))
+        rare = (shares < rare_share).to_numpy()
+        rows.append({"column": column, "categories": len(shares), "present": int(present.sum()),
+                     "rare": int(rare.sum()), "rare_present": int((present & rare).sum())})
+        missing[column] = list(shares.index[~present])
+    frame = pd.DataFrame(rows).set_index("column")
+    frame.insert(2, "coverage", frame["present"] / frame["categories"])
+    frame["rare_coverage"] = frame["rare_present"] / frame["rare"].where(frame["rare"] > 0)
+    total_rare = frame["rare"].sum()
+    return CategoryCoverage(per_column=frame, coverage=float(frame["present"].sum() / frame["categories"].sum()),
+                            rare_coverage=float(frame["rare_present"].sum() / total_rare) if total_rare else np.nan,
+                            missing=missing, rare_share=rare_share)
+
+
+def adult_validity_rules(real: pd.DataFrame) -> dict:
+    """Logical rules that every row of the Adult census table obeys, as ``{name: function}`` (section 5.3).
+
+    Each function maps a table to one boolean per row, True where the row **breaks** the rule, as
+    ``synthlib.ADULT_RULES`` of chapter 1 does; three of those four rules are here (the fourth, "female husband
+    or male wife", is broken by three real rows). The age and hours ranges are read from ``real``, the training
+    table: metadata taken from the real data, as a synthesizer's own bounds and category lists are. Every rule
+    holds on every row of Adult's official training and test files; :func:`validity` measures a table.
+    """
+    from ..part1.why_synthetic_data import ADULT_RULES
+
+    needed = ["age", "education", "education_num", "capital_gain", "capital_loss", "hours_per_week",
+              "relationship", "marital_status", "workclass", "occupation"]
+    if not isinstance(real, pd.DataFrame):
+        raise TypeError(f"real must be a pandas DataFrame, got {type(real).__name__}")
+    absent = [c for c in needed if c not in real.columns]
+    if absent:
+        raise KeyError(f"the Adult rules need column(s) {absent}, which the table lacks")
+    if real.empty:
+        raise ValueError("real is empty; the rules read the age and hours ranges from its rows")
+    age = int(real["age"].min()), int(real["age"].max())
+    hours = int(real["hours_per_week"].min()), int(real["hours_per_week"].max())
+    rules = {name: ADULT_RULES[name] for name in ["both capital gain and capital loss",
+                                                  "education does not match its years",
+                                                  "husband or wife but not married"]}
+    rules[f"age outside the real range {age[0]}–{age[1]}"] = lambda t: ~t["age"].between(*age)
+    rules[f"hours per week outside the real range {hours[0]}–{hours[1]}"] = \
+        lambda t: ~t["hours_per_week"].between(*hours)
+    rules["an occupation without work (never worked, or work class missing)"] = \
+        lambda t: (t["workclass"].isna() | (t["workclass"] == "Never-worked")) & t["occupation"].notna()
+    return rules
+
+
+def validity(table: pd.DataFrame, rules) -> pd.Series:
+    """The share of ``table``'s rows that obey each rule, and last, the share that breaks none (section 5.3).
+
+    ``rules`` maps a rule's name to a function of the table that is True where a row breaks it (e.g.
+    ``adult_validity_rules(real)``, or chapter 1's ``ADULT_RULES``); a rule that needs a column the table lacks
+    raises a KeyError naming it.
+    """
+    from ..part1.why_synthetic_data import rule_violations
+
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"table must be a pandas DataFrame, got {type(table).__name__}")
+    if table.empty:
+        raise ValueError("table is empty; need at least one row to check")
+    broken = rule_violations(table, rules)
+    shares = 1 - broken.mean()
+    shares["no rule broken"] = 1 - broken.any(axis=1).mean()
+    return shares.astype(float).rename("share of rows")
+
+
+def exact_copies(synthetic: pd.DataFrame, train: pd.DataFrame, holdout: pd.DataFrame | None = None) -> dict:
+    """Rows identical to a training row, as a share, for the synthetic table and for real held-out rows (5.3).
+
+    A synthetic row equal to a training row in every column may be a person handed back. Real data have such
+    twins too (Adult holds people whose recorded values coincide), so the reference is the same share for real
+    rows the synthesizer never saw, ``holdout``. Missing values count as equal (chapter 1's ``copy_share``).
+    Returns ``{"synthetic": share, "synthetic_count": n, "holdout": share, "holdout_count": n}`` (the holdout
+    entries NaN and None without a holdout).
+    """
+    from ..part1.why_synthetic_data import copy_share
+
+    check_same_columns(train, synthetic, names=("train", "synthetic"))
+    share = copy_share(synthetic, train)
+    result = {"synthetic": share, "synthetic_count": int(round(share * len(synthetic))), "holdout": np.nan,
+              "holdout_count": None}
+    if holdout is not None:
+        check_same_columns(train, holdout, names=("train", "holdout"))
+        twins = copy_share(holdout, train)
+        result.update(holdout=twins, holdout_count=int(round(twins * len(holdout))))
+    return result
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -8,10 +8,12 @@ Heavy libraries (scikit-learn, imbalanced-learn, Faker) are imported inside the 
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import pandas as pd
 
-from ..common.arguments import as_rng, check_count
+from ..common.arguments import as_rng, check_count, check_memory, check_real, check_seed
 from ..part5.synthesizers import _encoder  # the one feature encoder of the efficacy classifiers
 
 __all__ = ["simulate_patients", "check_patient_rules", "simulate_driving_scenes", "edge_case_records",
@@ -53,16 +55,28 @@ def balance_experiment(train: pd.DataFrame, test: pd.DataFrame, target: str, pos
 
     from ..part5.gaussian_copula import fit_gaussian_copula
 
+    if isinstance(methods, str) or not isinstance(methods, (list, tuple)) or not methods:
+        raise ValueError(f"methods must be a non-empty tuple of names from {BALANCING_METHODS}, got {methods!r}")
     unknown = [m for m in methods if m not in BALANCING_METHODS]
     if unknown:
         raise ValueError(f"unknown balancing method(s) {unknown}; known: {list(BALANCING_METHODS)}")
+    for table, name in ((train, "train"), (test, "test")):
+        if not isinstance(table, pd.DataFrame) or table.empty:
+            raise ValueError(f"{name} must be a non-empty pandas DataFrame, got {type(table).__name__} "
+                             f"of shape {getattr(table, 'shape', None)}")
     if target not in train.columns or target not in test.columns:
         raise KeyError(f"target column {target!r} must be in both train and test")
+    n_train = check_count(n_train, "n_train", minimum=12)
+    minority_share = check_real(minority_share, "minority_share")
     if not 0 < minority_share < 0.5:
         raise ValueError(f"minority_share must lie in (0, 0.5), got {minority_share}")
-    seeds = list(seeds)
+    if isinstance(seeds, (str, numbers.Number)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"seeds must be a sequence of integer seeds, got {seeds!r}")
+    seeds = [check_seed(seed, "seeds") for seed in seeds]
     if not seeds:
-        raise ValueError("give at least one seed")
+        raise ValueError("seeds is empty: give at least one seed")
+    if n_train > len(train):
+        raise ValueError(f"n_train={n_train:,} exceeds the {len(train):,} rows of train")
     n_test = min(len(test), 4 * n_train)
     test_rows = _imbalanced_sample(test, target, positive, min(n_test, int((test[target] != positive).sum())),
                                    minority_share, np.random.default_rng(seeds[0]))
@@ -105,6 +119,8 @@ def summarise_balancing(results: pd.DataFrame) -> pd.DataFrame:
     needed = {"method", "recall", "precision", "f1"}
     if not isinstance(results, pd.DataFrame) or not needed <= set(results.columns):
         raise ValueError(f"results must be balance_experiment's table with columns {sorted(needed)}")
+    if results.empty:
+        raise ValueError("results is empty: balance_experiment's table has one row per seed and method")
     order = [m for m in BALANCING_METHODS if m in set(results["method"])]
     grouped = results.groupby("method")[["recall", "precision", "f1"]]
     summary = grouped.mean().add_suffix(" mean").join(grouped.std(ddof=1).fillna(0).add_suffix(" sd"))
@@ -141,9 +157,10 @@ def edge_case_records(n_per_kind: int = 20, seed: int = 0) -> pd.DataFrame:
     signup_date (ISO text) and valid (whether a correct validator must accept the record). Seeded: the same
     ``seed`` and Faker version give the same table.
     """
+    seed = check_seed(seed)
     from faker import Faker
 
-    n = check_count(n_per_kind, "n_per_kind", minimum=1)
+    n = check_count(n_per_kind, "n_per_kind", minimum=1, maximum=10_000)  # 15 records each, ~150,000 rows: minutes
     rng = np.random.default_rng(seed)
     fake = Faker(["en_US", "fr_FR", "de_DE", "es_ES", "ja_JP", "ru_RU", "el_GR"])
     fake.seed_instance(int(seed))
@@ -203,6 +220,7 @@ def simulate_patients(n: int = 1_000, rng=None) -> pd.DataFrame:
     smoking, and HbA1c (%) is about 5.4 without diabetes and about 7.5 with it. Nobody in the table exists.
     """
     n = check_count(n, "n", minimum=1)
+    check_memory("n", n, 20 * 8 * n)  # eight columns and their intermediates
     rng = as_rng(rng)
     age = np.clip(rng.normal(52, 18, n), 18, 90).round().astype(int)
     sex = rng.choice(np.array(["F", "M"]), n)
@@ -222,6 +240,8 @@ def check_patient_rules(patients: pd.DataFrame) -> dict[str, bool]:
     missing = [c for c in _PATIENT_COLUMNS if c not in getattr(patients, "columns", [])]
     if missing:
         raise ValueError(f"patients lacks the column(s) {missing}; expected those of simulate_patients")
+    if len(patients) == 0:
+        raise ValueError("patients is empty: no rule can be checked on no rows")
     p = patients
     by_age = p.groupby(pd.cut(p["age"], [17, 40, 60, 90]), observed=True)["diabetes"].mean()
     return {
@@ -252,6 +272,9 @@ def simulate_driving_scenes(n: int = 10_000, rng=None, *, wet_share: float = 0.2
     from ..part2.simulation import simulate_traffic
 
     n = check_count(n, "n", minimum=1)
+    check_memory("n", n, 20 * 8 * n)  # about twenty float columns and intermediates
+    wet_share = check_real(wet_share, "wet_share", minimum=0, maximum=1)
+    reaction_s = check_real(reaction_s, "reaction_s", minimum=0)
     rng = as_rng(rng)
     traffic = simulate_traffic(n_days=7, interval_min=5, rng=rng)
     speed = rng.choice(traffic["speed_kmh"].to_numpy(), n) / 3.6  # m/s

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..common.arguments import as_rng, as_sample, check_count, check_memory, check_positive, check_probability
+from ..common.arguments import (MAX_EPOCHS, MAX_LAYER_WIDTH, MAX_TRAINING_STEPS, as_rng, as_sample, check_count,
+                               check_memory, check_positive, check_probability, check_real, check_seed)
 
 __all__ = [
     "laplace_scale",
@@ -78,6 +79,7 @@ def laplace_mechanism(value, sensitivity: float, epsilon: float, rng: np.random.
     ``value`` may be a number or an array (then Δ is the L1 sensitivity of the whole vector); ``size`` draws
     that many independent releases at once (for the empirical check).
     """
+    rng = as_rng(rng)
     scale = laplace_scale(sensitivity, epsilon)
     value, shape, rng = _release(value, size, rng)
     return value + rng.laplace(0.0, scale, size=shape)
@@ -85,6 +87,8 @@ def laplace_mechanism(value, sensitivity: float, epsilon: float, rng: np.random.
 
 def _release(value, size, rng):
     """The checked (value, shape of the releases, generator) of a mechanism: a finite value, a sane ``size``."""
+    if isinstance(value, (str, bytes)) or np.asarray(value).dtype.kind not in "iufb":
+        raise TypeError(f"value must be a number or an array of numbers, got {value!r}")
     value = as_sample(value, "value", ndim=None)
     if size is not None:
         size = check_count(size, "size", minimum=1)
@@ -110,6 +114,7 @@ def gaussian_sigma(sensitivity: float, epsilon: float, delta: float) -> float:
 def gaussian_mechanism(value, sensitivity: float, epsilon: float, delta: float, rng: np.random.Generator,
                        size=None):
     """Release ``value`` plus Gaussian noise of the classical σ (section 7.1); (ε, δ)-DP for ε < 1."""
+    rng = as_rng(rng)
     sigma = gaussian_sigma(sensitivity, epsilon, delta)
     value, shape, rng = _release(value, size, rng)
     return value + rng.normal(0.0, sigma, size=shape)
@@ -158,7 +163,7 @@ def empirical_privacy_check(mechanism, dataset_a, dataset_b, epsilon: float, *, 
         raise TypeError("mechanism must be a function mechanism(dataset, rng, size) returning `size` releases")
     n = check_count(n_samples, "n_samples", minimum=100)
     check_memory("n_samples", n, 6 * 8 * n)  # two sets of releases, pooled, sorted and binned
-    n_bins = check_count(n_bins, "n_bins", minimum=2)
+    n_bins = check_count(n_bins, "n_bins", minimum=2, maximum=max(100, n // 10))  # ten draws a bin, at least
     alpha = check_probability(alpha, "alpha")
     rng = np.random.default_rng(0) if rng is None else as_rng(rng)
     out_a = np.asarray(mechanism(dataset_a, rng, n), dtype=float).ravel()
@@ -215,12 +220,16 @@ def pate_aggregate(teacher_votes, lap_scale: float, rng: np.random.Generator, n_
     votes = np.asarray(teacher_votes)
     if votes.ndim != 2:
         raise ValueError(f"teacher_votes must be 2-D (n_teachers, n_queries), got shape {votes.shape}")
+    if votes.size == 0:
+        raise ValueError(f"teacher_votes is empty (shape {votes.shape}): no teacher voted")
+    if not np.issubdtype(votes.dtype, np.integer):
+        raise TypeError(f"teacher_votes must hold integer class indices, got an array of {votes.dtype}")
     n_classes = check_count(n_classes, "n_classes", minimum=2)
     check_memory("n_classes", n_classes, 3 * 8 * votes.shape[1] * n_classes)  # counts, noise and their sum
     rng = as_rng(rng)
     if votes.size and (votes.min() < 0 or votes.max() >= n_classes or not np.issubdtype(votes.dtype, np.integer)):
         raise ValueError(f"teacher_votes must hold integer class indices in 0..{n_classes - 1}")
-    lap_scale = float(lap_scale)
+    lap_scale = check_real(lap_scale, "lap_scale")
     if not math.isfinite(lap_scale) or lap_scale < 0:
         raise ValueError(f"lap_scale must be ≥ 0, got {lap_scale!r}")
     counts = np.stack([(votes == c).sum(axis=0) for c in range(n_classes)], axis=1).astype(float)
@@ -306,6 +315,8 @@ def adult_numeric(frame) -> np.ndarray:
 
     if not isinstance(frame, pd.DataFrame):
         raise TypeError("pass the Adult table as a pandas DataFrame (synthlib.load_adult().data['train'])")
+    if frame.empty:
+        raise ValueError("frame is empty: pass the Adult table (synthlib.load_adult().data['train'])")
     columns = {
         "age": (frame["age"].clip(17, 90) - 17) / 73,
         "education_num": (frame["education_num"].clip(1, 16) - 1) / 15,
@@ -325,8 +336,10 @@ def pca_features(train_images, test_images, n_components: int = 60):
     use a differentially private PCA), which the chapter states."""
     from sklearn.decomposition import PCA
 
-    train = np.asarray(train_images, dtype=np.float32).reshape(len(train_images), -1) / 255
-    test = np.asarray(test_images, dtype=np.float32).reshape(len(test_images), -1) / 255
+    n_components = check_count(n_components, "n_components", minimum=1)
+    train, test = (as_sample(images, name, ndim=3) for images, name in ((train_images, "train_images"),
+                                                                        (test_images, "test_images")))
+    train, test = (images.astype(np.float32).reshape(len(images), -1) / 255 for images in (train, test))
     if train.shape[1] != test.shape[1]:
         raise ValueError(f"train and test images must have the same size, got {train.shape} and {test.shape}")
     if not 1 <= int(n_components) <= min(train.shape):
@@ -345,8 +358,13 @@ def fit_classifier_epochs(net, optimizer, loader, epochs: int) -> None:
 
     import torch
 
-    if int(epochs) < 1:
-        raise ValueError(f"epochs must be ≥ 1, got {epochs!r}")
+    epochs = check_count(epochs, "epochs", minimum=1, maximum=MAX_EPOCHS)
+    for value, name in ((net, "net"), (optimizer, "optimizer")):
+        if not hasattr(value, "zero_grad"):
+            raise TypeError(f"{name} must be a torch {'network' if name == 'net' else 'optimizer'}, got "
+                            f"{type(value).__name__}")
+    if not hasattr(loader, "__iter__") or isinstance(loader, (str, bytes)):
+        raise TypeError(f"loader must yield (inputs, targets) batches (a torch DataLoader), got {type(loader).__name__}")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for _ in range(int(epochs)):
@@ -427,7 +445,7 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
                    max_iterations: int = 1_000, batch_size: int = 32, teacher_steps: int = 1,
                    student_steps: int = 1, warmup_steps: int = 100, teacher_lr: float = 1e-3,
                    noise_dim: int = 16, hidden: int = 64, lr: float = 2e-4, seed: int = 0,
-                   progress: bool = False) -> PateGanResult:
+                   binary_columns=None, progress: bool = False) -> PateGanResult:
     """A small PATE-GAN (Jordon et al., ICLR 2019, algorithm 1; section 7.1).
 
     The rows of ``data`` (in [0, 1]) are split into ``n_teachers`` disjoint partitions. Each iteration:
@@ -446,7 +464,13 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
     affordable votes are not wasted on a moving target. As in the paper, the accountant uses the
     data-dependent bound, so the reported ε itself depends on the data (Papernot et al., 2017, release it
     only after smoothing).
+
+    ``binary_columns`` (the positions of the 0/1 columns) should be declared from public knowledge of the schema.
+    Left as ``None``, they are detected in ``data``: a data-dependent choice that no accountant counts, which one
+    person with a value between 0 and 1 changes, so the release is then not differentially private (section 7.1
+    audits it with a canary).
     """
+    seed = check_seed(seed)
     import torch
     import torch.nn.functional as F
 
@@ -454,15 +478,18 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
     if delta == 0:
         raise ValueError("PATE-GAN's accountant gives (ε, δ) guarantees: δ must be > 0")
     data = _check_table(data)
+    if binary_columns is not None:
+        binary_columns = tuple(check_count(c, "binary_columns", maximum=data.shape[1] - 1) for c in binary_columns)
     n_teachers = check_count(n_teachers, "n_teachers", minimum=1)
     if len(data) < n_teachers:
         raise ValueError(f"need 1 ≤ n_teachers ≤ number of rows, got {n_teachers} teachers for {len(data)} rows")
     batch_size = check_count(batch_size, "batch_size", minimum=1)
-    max_iterations = check_count(max_iterations, "max_iterations")
+    max_iterations = check_count(max_iterations, "max_iterations", maximum=MAX_TRAINING_STEPS)
     teacher_steps = check_count(teacher_steps, "teacher_steps", minimum=1)
     student_steps = check_count(student_steps, "student_steps", minimum=1)
-    warmup_steps = check_count(warmup_steps, "warmup_steps")
-    noise_dim, hidden = check_count(noise_dim, "noise_dim", minimum=1), check_count(hidden, "hidden", minimum=1)
+    warmup_steps = check_count(warmup_steps, "warmup_steps", maximum=MAX_TRAINING_STEPS)
+    noise_dim = check_count(noise_dim, "noise_dim", minimum=1, maximum=MAX_LAYER_WIDTH)
+    hidden = check_count(hidden, "hidden", minimum=1, maximum=MAX_LAYER_WIDTH)
     lam, lr, teacher_lr = check_positive(lam, "lam"), check_positive(lr, "lr"), check_positive(teacher_lr, "teacher_lr")
     seed = check_count(seed, "seed")
     check_memory("batch_size", batch_size, 4 * 4 * n_teachers * batch_size * data.shape[1])  # the teachers' batch
@@ -470,7 +497,10 @@ def train_pate_gan(data, *, epsilon: float, delta: float = 1e-5, n_teachers: int
     rng = np.random.default_rng(seed)
     gen = torch.Generator().manual_seed(seed)
     n_rows, dim = data.shape
-    binary = tuple(int(c) for c in np.flatnonzero(np.all((data == 0) | (data == 1), axis=0)))
+    if binary_columns is None:  # detected in the data: not private (see the docstring)
+        binary = tuple(int(c) for c in np.flatnonzero(np.all((data == 0) | (data == 1), axis=0)))
+    else:
+        binary = binary_columns
     parts = np.array_split(rng.permutation(n_rows), n_teachers)
     size = min(len(p) for p in parts)  # equal partitions (drops at most one row per teacher): one tensor
     partitions = torch.from_numpy(np.stack([data[p[:size]] for p in parts]))
@@ -542,13 +572,15 @@ def train_plain_gan(data, *, iterations: int = 500, batch_size: int = 64, noise_
                     lr: float = 1e-3, seed: int = 0, progress: bool = False) -> PateGanResult:
     """The same generator trained against an ordinary discriminator that sees the real rows (section 7.1):
     the non-private baseline for PATE-GAN."""
+    seed = check_seed(seed)
     import torch
     import torch.nn.functional as F
 
     data = torch.from_numpy(_check_table(data))
-    iterations = check_count(iterations, "iterations", minimum=1)
+    iterations = check_count(iterations, "iterations", minimum=1, maximum=MAX_TRAINING_STEPS)
     batch_size = check_count(batch_size, "batch_size", minimum=1)
-    noise_dim, hidden = check_count(noise_dim, "noise_dim", minimum=1), check_count(hidden, "hidden", minimum=1)
+    noise_dim = check_count(noise_dim, "noise_dim", minimum=1, maximum=MAX_LAYER_WIDTH)
+    hidden = check_count(hidden, "hidden", minimum=1, maximum=MAX_LAYER_WIDTH)
     lr, seed = check_positive(lr, "lr"), check_count(seed, "seed")
     check_memory("batch_size", batch_size, 4 * 8 * batch_size * max(hidden, data.shape[1]))
     torch.manual_seed(seed)

@@ -6,25 +6,34 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..common.arguments import as_labels, as_rng, as_sample, check_count, check_memory, check_positive
+from ..common.arguments import (MAX_EPOCHS, MAX_LAYER_WIDTH, MAX_TRAINING_STEPS, as_labels, as_rng, as_sample,
+                               as_torch_generator, check_count, check_memory, check_positive, check_seed, check_work)
 
 __all__ = ["rotation_dataset", "small_cnn", "train_classifier", "extract_features", "accuracy",
            "few_label_indices", "linear_probe", "random_shift",
            "compare_few_labels"]
 
 
-def _images(images) -> np.ndarray:
+def _check_network(model, name: str = "model"):
+    import torch
+
+    if not isinstance(model, torch.nn.Module) or not hasattr(model, "features"):
+        raise TypeError(f"{name} must be a network made by synthlib.small_cnn, got {type(model).__name__}")
+    return model
+
+
+def _images(images, name: str = "images") -> np.ndarray:
     images = np.asarray(images)
     if images.ndim != 3:
-        raise ValueError(f"images must be an array (N, H, W), got shape {images.shape}")
+        raise ValueError(f"{name} must be an array (N, H, W), got shape {images.shape}")
     if images.shape[1] != images.shape[2]:
-        raise ValueError(f"rotation needs square images, got {images.shape[1]}×{images.shape[2]}")
+        raise ValueError(f"{name} must be square images, got {images.shape[1]}×{images.shape[2]}")
     if len(images) == 0:
-        raise ValueError("images is empty; need at least one image")
+        raise ValueError(f"{name} is empty; need at least one image")
     if not (np.issubdtype(images.dtype, np.integer) or np.issubdtype(images.dtype, np.floating)):
-        raise TypeError(f"images must be numbers (uint8 or floats in [0, 1]), got an array of {images.dtype}")
+        raise TypeError(f"{name} must be numbers (uint8 or floats in [0, 1]), got an array of {images.dtype}")
     if np.issubdtype(images.dtype, np.floating) and not np.isfinite(images).all():
-        raise ValueError("images contain NaN or infinite values")
+        raise ValueError(f"{name} contain NaN or infinite values")
     return images.astype(np.float32) / (255.0 if images.dtype == np.uint8 else 1.0)
 
 
@@ -43,7 +52,7 @@ def small_cnn(n_classes: int, width: int = 32):
     import torch.nn as nn
 
     n_classes = check_count(n_classes, "n_classes", minimum=2)
-    width = check_count(width, "width", minimum=1)
+    width = check_count(width, "width", minimum=1, maximum=MAX_LAYER_WIDTH // 16)  # the first dense layer's size
     check_memory("n_classes", n_classes, 4 * 4 * 129 * n_classes)  # the head's weights, gradients and Adam state
     features = nn.Sequential(
         nn.Conv2d(1, width, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
@@ -59,10 +68,16 @@ def random_shift(x, shift: int, generator):
     """Move a batch ``x`` (N, 1, H, W) by one random offset of up to ``shift`` pixels in each direction, padding
     with zeros (section 7.2). Without it, a centred digit's rotation can be read off where its ink sits, a
     shortcut that teaches nothing about shapes."""
+    generator = as_torch_generator(generator)
     import torch.nn.functional as F
     import torch
 
-    shift = check_count(shift, "shift")
+    shift = check_count(shift, "shift", maximum=1_000)
+    import torch as _t
+
+    if not isinstance(x, _t.Tensor) or x.ndim != 4 or x.numel() == 0:
+        raise ValueError(f"x must be a non-empty torch tensor N×1×H×W, got {type(x).__name__} of shape "
+                         f"{tuple(getattr(x, 'shape', ()))}")
     if shift == 0:
         return x
     height, width = x.shape[-2:]
@@ -75,14 +90,16 @@ def train_classifier(model, images, labels, *, epochs: int = 1, batch_size: int 
     """Train ``model`` with Adam and cross-entropy on (images, labels) (section 7.2); the data order comes from a
     seeded generator, so training is reproducible on the CPU. ``params`` restricts which parameters train;
     ``shift`` > 0 moves every batch by a random offset of up to that many pixels (see ``random_shift``)."""
+    seed = check_seed(seed)
     import torch
     import torch.nn.functional as F
 
+    _check_network(model)
     x = torch.from_numpy(_images(images))[:, None]
     y = torch.from_numpy(as_labels(labels, "labels"))
     if len(x) != len(y):
         raise ValueError(f"{len(x)} images but {len(y)} labels")
-    epochs = check_count(epochs, "epochs", minimum=1)
+    epochs = check_count(epochs, "epochs", minimum=1, maximum=MAX_EPOCHS)
     batch_size = check_count(batch_size, "batch_size", minimum=1)
     shift = check_count(shift, "shift")
     lr, seed = check_positive(lr, "lr"), check_count(seed, "seed")
@@ -114,6 +131,10 @@ def extract_features(model, images, batch_size: int = 1_000, layers: int = 6, po
     import torch.nn.functional as F
 
     batch_size = check_count(batch_size, "batch_size", minimum=1)
+    _check_network(model)
+    layers = check_count(layers, "layers", minimum=1)
+    if pool is not None:
+        pool = check_count(pool, "pool", minimum=1, maximum=1_000)
     if not 1 <= layers <= len(model.features):
         raise ValueError(f"layers must be between 1 and {len(model.features)}, got {layers}")
     if pool is not None and pool < 1:
@@ -138,6 +159,7 @@ def accuracy(model, images, labels, batch_size: int = 1_000) -> float:
     import torch
 
     batch_size = check_count(batch_size, "batch_size", minimum=1)
+    _check_network(model)
     x = torch.from_numpy(_images(images))[:, None]
     labels = as_labels(labels, "labels")
     if len(labels) != len(x):
@@ -149,9 +171,9 @@ def accuracy(model, images, labels, batch_size: int = 1_000) -> float:
 
 def few_label_indices(labels, per_class: int, rng: np.random.Generator) -> np.ndarray:
     """Indices of ``per_class`` randomly chosen examples of every class (section 7.2)."""
-    labels = np.asarray(labels)
-    if labels.ndim != 1:
-        raise ValueError(f"labels must be 1-dimensional, got shape {labels.shape}")
+    labels = as_labels(labels, "labels")
+    if labels.size == 0:
+        raise ValueError("labels is empty")
     per_class = check_count(per_class, "per_class", minimum=1)
     rng = as_rng(rng)
     chosen = []
@@ -172,6 +194,7 @@ def linear_probe(train_features, train_labels, test_features, test_labels, C: fl
     C = check_positive(C, "C")
     for features, name in ((train_features, "train_features"), (test_features, "test_features")):
         as_sample(features, name, ndim=2)  # numbers, 2-D, no NaN or inf (the features themselves are used as given)
+    train_labels, test_labels = as_labels(train_labels, "train_labels"), as_labels(test_labels, "test_labels")
     for features, labels, name in ((train_features, train_labels, "train"), (test_features, test_labels, "test")):
         if len(np.asarray(labels)) != len(features):
             raise ValueError(f"{len(features)} {name} features but {len(np.asarray(labels))} {name}_labels")
@@ -189,10 +212,19 @@ def compare_few_labels(pretext, random_net, images, labels, test_images, test_la
     features under "pretext" and "random"), the CNN trained from scratch without and with random shifts, and the
     CNN fine-tuned from the pretext weights (with shifts). Every network gets the same budget: about ``steps``
     batches of ``batch_size`` images, rounded to whole epochs over ``images`` (at least one)."""
+    seed = check_seed(seed)
     import torch
 
-    steps = check_count(steps, "steps", minimum=1)
+    steps = check_count(steps, "steps", minimum=1, maximum=MAX_TRAINING_STEPS)
+    check_work("steps", steps, float(steps) * 3, 3 * MAX_TRAINING_STEPS, "training steps (three networks)")
     batch_size, seed = check_count(batch_size, "batch_size", minimum=1), check_count(seed, "seed")
+    check_work("batch_size", batch_size, float(steps) * batch_size * 3, 3e8, "images through the three networks")
+    _check_network(pretext, "pretext"), _check_network(random_net, "random_net")
+    labels, test_labels = as_labels(labels, "labels"), as_labels(test_labels, "test_labels")
+    _images(images, "images"), _images(test_images, "test_images")
+    if not isinstance(test_features, dict):
+        raise TypeError(f"test_features must be a dict {{'pretext': ..., 'random': ...}}, got "
+                        f"{type(test_features).__name__}")
     missing = {"pretext", "random"} - set(test_features)
     if missing:
         raise ValueError(f"test_features lacks {sorted(missing)}")

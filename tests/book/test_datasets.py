@@ -209,3 +209,66 @@ def test_mnist_loads_when_its_cache_cannot_be_written(mnist_copy, monkeypatch):
     mnist = synthlib.load_mnist(offline=True, verbose=False)
     assert mnist.data["train"][0].shape == (8_000, 28, 28)
     assert sorted(p.name for p in mnist_copy.iterdir()) == [f"{d}.json" for d in range(10)]
+
+
+@pytest.fixture
+def truncated_full_mnist(mnist_copy):
+    """torchvision's raw MNIST folder beside the offline copy, with a truncated training-images file."""
+    raw = mnist_copy.parent / "full" / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "train-images-idx3-ubyte").write_bytes(b"\x00\x00\x08\x03" + bytes(96))  # a download cut short
+    return raw
+
+
+def _no_network(monkeypatch):
+    from torchvision import datasets
+
+    class Unreachable:
+        def __init__(self, root, train=True, download=False):
+            raise RuntimeError("Error downloading train-images-idx3-ubyte.gz")  # what torchvision says offline
+
+    monkeypatch.setattr(datasets, "MNIST", Unreachable)
+    monkeypatch.delenv(registry.OFFLINE_ENV, raising=False)
+
+
+def test_a_truncated_torchvision_mnist_file_is_named_not_called_no_network(truncated_full_mnist, monkeypatch,
+                                                                              capsys):
+    _no_network(monkeypatch)
+    kept = (truncated_full_mnist / "train-images-idx3-ubyte").read_bytes()
+    mnist = synthlib.load_mnist()
+    printed = capsys.readouterr().out
+    assert not mnist.is_full and "No network" not in printed
+    assert "train-images-idx3-ubyte is damaged (100 bytes instead of 47,040,016" in printed
+    assert "moved aside to" in printed and "downloading them again failed" in printed
+    assert (truncated_full_mnist / "train-images-idx3-ubyte.damaged").read_bytes() == kept, "never deleted"
+    assert not (truncated_full_mnist / "train-images-idx3-ubyte").exists()
+
+
+def test_a_damaged_mnist_file_that_cannot_be_moved_is_reported(truncated_full_mnist, monkeypatch):
+    _no_network(monkeypatch)
+
+    def read_only(self, target):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "replace", read_only)
+    source = registry.find_source("mnist")
+    assert source.offline and not source.is_full
+    assert "is damaged (100 bytes" in source.fallback and "could not be moved aside (Permission denied)" in source.fallback
+    assert "could not be used" in source.statement(registry.get_dataset("mnist"))
+
+
+def test_the_digit_classifier_is_returned_when_the_data_folder_is_read_only(tmp_path, monkeypatch):
+    import numpy as np
+    import torch
+
+    monkeypatch.setenv(registry.DATA_ENV, str(tmp_path))
+
+    def read_only(*args, **kwargs):
+        raise PermissionError(30, "Read-only file system")
+
+    monkeypatch.setattr(torch, "save", read_only)
+    images = np.random.default_rng(0).integers(0, 256, (20, 28, 28)).astype(np.uint8)
+    with pytest.warns(UserWarning, match="could not cache the digit classifier .*Read-only file system"):
+        model = synthlib.train_digit_classifier(images, np.arange(20) % 10, steps=2, batch_size=4, progress=False)
+    assert isinstance(model, torch.nn.Module) and not model.training
+    assert not list((tmp_path / "models").glob("*.pt"))

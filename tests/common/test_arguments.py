@@ -60,3 +60,44 @@ def test_as_labels_refuses_fractional_nan_and_negative_labels_instead_of_casting
         as_labels(["a", "b"], "y")
     with pytest.raises(ValueError, match="1-dimensional"):
         as_labels([[0, 1]])
+
+
+def test_one_seed_helper_accepts_the_same_forms_everywhere():
+    import torch
+
+    from synthlib.common.arguments import as_rng, as_torch_generator, check_seed
+
+    assert as_rng(3).integers(100) == np.random.default_rng(3).integers(100)
+    generator = np.random.default_rng(0)
+    assert as_rng(generator) is generator and isinstance(as_rng(None), np.random.Generator)
+    for bad, error in [(-1, ValueError), (2**32, ValueError), ("0", TypeError), (1.5, TypeError), (True, TypeError)]:
+        with pytest.raises(error, match="rng must be a numpy Generator, a non-negative integer seed"):
+            as_rng(bad)
+        with pytest.raises(error, match="seed must be a non-negative integer seed"):
+            check_seed(bad)
+    torch_generator = torch.Generator().manual_seed(1)
+    assert as_torch_generator(torch_generator) is torch_generator
+    assert torch.equal(torch.rand(3, generator=as_torch_generator(5)), torch.rand(3, generator=as_torch_generator(5)))
+    assert isinstance(as_torch_generator(np.random.default_rng(0)), torch.Generator)
+    with pytest.raises(TypeError, match="generator must be a torch Generator"):
+        as_torch_generator("seed")
+
+
+def test_public_seeded_functions_name_a_bad_seed():
+    """Every public function that takes randomness refuses a negative or string seed with the parameter's name."""
+    import synthlib
+
+    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+        synthlib.edge_case_records(1, seed=-1)
+    with pytest.raises(TypeError, match="seed must be a non-negative integer"):
+        synthlib.ml_efficacy(None, None, "y", 1, seed="0")
+    with pytest.raises(ValueError, match="rng must be a numpy Generator"):
+        synthlib.simulate_patients(5, rng=-3)
+
+
+def test_check_work_names_the_parameter_before_running():
+    from synthlib.common.arguments import check_work
+
+    check_work("n_trials", 10, 10 * 2000, 2e9, "resampled statistics")
+    with pytest.raises(ValueError, match=r"n_trials=1,000,000,000,000 would mean about .* resampled statistics"):
+        check_work("n_trials", 10**12, 10**12 * 2000, 2e9, "resampled statistics")

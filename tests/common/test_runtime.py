@@ -67,3 +67,22 @@ def test_timer_measures_elapsed_time():
     with synthlib.Timer() as timer:
         sum(range(1000))
     assert 0 <= timer.seconds < 5
+
+
+def test_measure_resources_sees_a_large_allocation_and_the_time():
+    import time as _time
+
+    import numpy as _np
+
+    from synthlib.common.runtime import measure_resources
+
+    with measure_resources() as usage:
+        block = _np.ones(200 * 2**20 // 8)  # 200 MB, touched
+        _time.sleep(0.05)
+        del block
+    assert 150 < usage.peak_mb < 400 and usage.seconds >= 0.05
+    with measure_resources() as idle:
+        _time.sleep(0.02)
+    assert idle.peak_mb < 50
+    with pytest.raises(ValueError, match="interval_s"):
+        measure_resources(0)

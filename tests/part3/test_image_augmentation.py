@@ -130,9 +130,12 @@ def test_augment_images_rejects_bad_input(digits):
     with pytest.raises(ValueError, match="changed the image"):
         synthlib.augment_images(images, v2.CenterCrop(4), 1)
     with pytest.raises(TypeError, match="generator must be"):
-        synthlib.augment_images(images, flip, 1, generator=np.random.default_rng(0))
-    with pytest.raises(ValueError, match="non-negative seed"):
+        synthlib.augment_images(images, flip, 1, generator="seed")
+    with pytest.raises(ValueError, match="non-negative integer seed"):
         synthlib.augment_images(images, flip, 1, generator=-1)
+    # the same forms of randomness as every synthlib function: a numpy Generator is accepted and reproducible
+    assert np.array_equal(synthlib.augment_images(images, flip, 1, generator=np.random.default_rng(0)),
+                          synthlib.augment_images(images, flip, 1, generator=np.random.default_rng(0)))
 
 
 # --- sample_per_class and per_class_accuracy ------------------------------------------------------------------------

@@ -37,8 +37,10 @@ def test_batch_indices_cover_each_epoch_and_repeat_with_the_seed():
     again = list(synthlib.batch_indices(10, 5, 4, torch.Generator().manual_seed(1)))
     assert all(torch.equal(a, b) for a, b in zip(batches, again))
     assert sorted(torch.cat(batches[:2]).tolist()) == list(range(10))
-    with pytest.raises(TypeError, match="torch.Generator"):
-        next(synthlib.batch_indices(10, 5, 4, 0))
+    # the same forms of randomness as every synthlib function: an integer seed is a torch generator seeded with it
+    assert all(torch.equal(a, b) for a, b in zip(batches, synthlib.batch_indices(10, 5, 4, 1)))
+    with pytest.raises(TypeError, match="generator must be a torch Generator"):
+        next(synthlib.batch_indices(10, 5, 4, "seed"))
     with pytest.raises(ValueError, match="steps must be at least 1"):
         next(synthlib.batch_indices(10, 5, 0, torch.Generator()))
 
@@ -124,3 +126,17 @@ def test_grey_share_measures_blur():
     assert synthlib.grey_share((sharp * 255).astype(np.uint8)) == 0
     with pytest.raises(ValueError, match="nothing is drawn"):
         synthlib.grey_share(np.zeros((1, 28, 28)))
+
+
+def test_class_accuracies(digits_and_classifier):
+    test_x, test_y, classifier = digits_and_classifier
+    per_class = synthlib.class_accuracies(test_x, classifier, test_y)
+    overall = (synthlib.classify_digits(test_x, classifier).argmax(1) == test_y).mean()
+    counts = np.bincount(test_y, minlength=10)
+    assert per_class.shape == (10,) and per_class.min() > 0.7
+    assert (per_class * counts).sum() / counts.sum() == pytest.approx(overall)  # recalls weighted back to accuracy
+    wrong = (test_y + 1) % 10  # every label wrong: the classifier agrees with few of them
+    assert synthlib.class_accuracies(test_x, classifier, wrong).max() < 0.1
+    with pytest.raises(ValueError, match="missing: \\[9\\]"):
+        keep = test_y != 9
+        synthlib.class_accuracies(test_x[keep], classifier, test_y[keep])

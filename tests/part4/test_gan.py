@@ -83,3 +83,38 @@ def test_update_moving_average():
     synthlib.update_moving_average(fresh, model, decay=0.999, step=1)  # warm-up: decay capped at 2/11
     torch.testing.assert_close(fresh.weight, 2 / 11 * start + 9 / 11 * model.weight)
 
+
+
+def test_gan_helpers_refuse_arrays_empty_logits_and_huge_latent_sizes():
+    with pytest.raises(TypeError, match="real_logits must be a torch tensor"):
+        synthlib.discriminator_loss(np.zeros((4, 1)), torch.zeros(4, 1))
+    with pytest.raises(ValueError, match="fake_logits is empty"):
+        synthlib.generator_loss(torch.zeros(0, 1))
+    with pytest.raises(ValueError, match="latent_dim: the latent size must be at most 65,536"):
+        synthlib.make_gan(10**12)
+    with pytest.raises(TypeError, match="average must be a torch.nn.Module"):
+        synthlib.update_moving_average("net", synthlib.make_gan(2)[0])
+
+
+def test_conditional_gan_shapes_and_label_effect():
+    torch.manual_seed(0)
+    generator, discriminator = synthlib.make_conditional_gan(latent_dim=8)
+    z = torch.randn(1, 8).expand(10, 8)
+    images = generator(z, torch.arange(10))
+    assert images.shape == (10, 1, 28, 28) and images.abs().max() <= 1
+    assert not torch.allclose(images[0], images[1])  # same noise, different class: a different image
+    logits = discriminator(images, synthlib.balanced_labels(1))
+    assert logits.shape == (10,)
+    assert not torch.allclose(discriminator(images[:1], [0]), discriminator(images[:1], [1]))
+
+
+@pytest.mark.parametrize("labels, message", [
+    ([0, 1, 10], "unknown class 10"), ([0.0, 2.5, 1.0], "fractional value 2.5"), ([0, 1, 2, 3], "expected 3 class"),
+    (torch.tensor([True, False, True]), "integers"),
+])
+def test_conditional_gan_refuses_bad_labels(labels, message):
+    generator, discriminator = synthlib.make_conditional_gan(latent_dim=4)
+    with pytest.raises((ValueError, TypeError), match=message):
+        generator(torch.zeros(3, 4), labels)
+    with pytest.raises((ValueError, TypeError), match=message):
+        discriminator(torch.zeros(3, 1, 28, 28), labels)

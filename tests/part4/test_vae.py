@@ -88,3 +88,34 @@ def test_exercise_checks_reject_more_mistakes():
     ignores_beta = synthlib.check("4.1.2", lambda images, beta, steps: _train_vae_reference(images, 1.0, steps))
     assert not ignores_beta and "hardly depends on β" in ignores_beta.message
 
+
+
+def test_conditional_vae_shapes_and_label_effect():
+    torch.manual_seed(0)
+    vae = synthlib.make_conditional_vae(latent_dim=4)
+    labels = synthlib.balanced_labels(2)
+    logits, mu, logvar = vae(torch.rand(20, 1, 28, 28), labels)
+    assert logits.shape == (20, 1, 28, 28) and mu.shape == (20, 4) and logvar.shape == (20, 4)
+    z = torch.zeros(10, 4)
+    images = vae.decode(z, torch.arange(10))
+    assert images.shape == (10, 1, 28, 28)
+    assert not torch.allclose(images[0], images[1])  # same code, different class: a different image
+    torch.testing.assert_close(vae.decode(z, np.arange(10)), images)  # NumPy labels are accepted too
+
+
+@pytest.mark.parametrize("labels, message", [
+    ([0, 1, 10], "unknown class 10"), ([0, -1, 2], "unknown class -1"), ([0.0, 1.5, 2.0], "fractional value 1.5"),
+    ([0, 1], "expected 3 class labels"), ([[0, 1, 2]], "expected 3 class labels"), (["a", "b", "c"], "integers"),
+])
+def test_conditional_vae_refuses_bad_labels(labels, message):
+    vae = synthlib.make_conditional_vae(latent_dim=2)
+    with pytest.raises((ValueError, TypeError), match=message):
+        vae.decode(torch.zeros(3, 2), labels)
+    with pytest.raises((ValueError, TypeError), match=message):
+        vae(torch.rand(3, 1, 28, 28), labels)
+
+
+def test_balanced_labels_and_class_accuracies():
+    assert synthlib.balanced_labels(2).tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9]
+    with pytest.raises(ValueError, match="per_class must be at least 1"):
+        synthlib.balanced_labels(0)

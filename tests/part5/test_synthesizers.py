@@ -3,6 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import synthlib
 from synthlib.part5.synthesizers import EFFICACY_CLASSIFIERS, ml_efficacy
 
 
@@ -204,3 +205,41 @@ def test_efficacy_table_rows_columns_and_published_figures(table):
         efficacy_table({}, test, "label", "yes")
     with pytest.raises(KeyError, match="not rows"):
         efficacy_table({"identity": train}, test, "label", "yes", published={"CTGAN": 0.6})
+
+
+def test_tvae_sampled_categories_keep_a_category_the_most_probable_choice_drops():
+    rng = np.random.default_rng(0)
+    n = 600
+    table = pd.DataFrame({"x": rng.normal(size=n), "kind": np.where(rng.random(n) < 0.06, "rare", "common")})
+    metadata = detect_metadata(table, "toy")
+    tvae = fit_synthesizer("tvae", table, metadata, epochs=40, batch_size=100)
+    plain = tvae.sample(2_000)
+    drawn = tvae.sample(2_000, categories="sampled")
+    plain_share, drawn_share = (plain["kind"] == "rare").mean(), (drawn["kind"] == "rare").mean()
+    assert 0.02 < drawn_share < 0.15 and plain_share < drawn_share / 2, (plain_share, drawn_share)
+    pd.testing.assert_frame_equal(drawn, tvae.sample(2_000, categories="sampled"))  # seeded like SDV's sampling
+    pd.testing.assert_frame_equal(plain, tvae.sample(2_000))  # the context restored SDV's own sampling
+    with pytest.raises(ValueError, match="'most probable' or 'sampled'"):
+        tvae.sample(10, categories="random")
+    copula = fit_synthesizer("gaussian_copula", table, metadata)
+    with pytest.raises(ValueError, match="for TVAE"):
+        copula.sample(10, categories="sampled")
+    with pytest.raises(TypeError, match="TVAESynthesizer"):
+        with synthlib.sample_tvae_categories(copula.synthesizer):
+            pass
+
+
+def test_fits_record_their_time_and_peak_memory(small_table):
+    # The meter itself is synthlib.measure_resources (tests/common/test_runtime.py checks it sees an allocation).
+    copula = fit_synthesizer("gaussian_copula", small_table, detect_metadata(small_table, "toy"))
+    assert copula.seconds > 0 and copula.peak_memory_mb >= 0
+
+
+@pytest.mark.parametrize("bad, error, message", [(np.nan, ValueError, "is all missing"),
+                                                  ("x", TypeError, "holds object values")])
+def test_quality_score_refuses_a_synthetic_numeric_column_of_nan_or_strings(bad, error, message):
+    """Issue 17: an all-NaN or all-string synthetic numeric column scored 1.0."""
+    real = pd.DataFrame({"age": np.arange(30) % 7 + 20.0, "job": ["a", "b", "c"] * 10})
+    synthetic = real.assign(age=bad)
+    with pytest.raises(error, match=f"synthetic column 'age' .*{message}"):
+        quality_score(real, synthetic, detect_metadata(real))

@@ -141,6 +141,7 @@ def test_identical_tables_score_perfect_fidelity_and_no_privacy(identical):
     assert _value(identical, "ContingencySimilarity") == pytest.approx(1)
     assert _value(identical, "median DCR") == 0 and _value(identical, "exact copies of real rows") == 1
     assert _value(identical, "membership-inference AUC") > 0.95
+    assert _value(identical, "category coverage") == 1
     utility = identical.metrics[identical.metrics["kind"] == "utility"].iloc[0]
     assert utility["value"] == pytest.approx(utility["reference"])  # the same training rows: the same F1
 
@@ -202,3 +203,134 @@ def test_compare_tables_rejects_bad_input(real, holdout):
         synthlib.compare_tables(real, {})
     with pytest.raises(ValueError, match="sdtype 'datetime'"):
         synthlib.column_kinds(real, {"columns": {"x": {"sdtype": "datetime"}}})
+
+
+# --- category coverage, validity rules, exact copies --------------------------------------------------------------
+
+def test_category_coverage_counts_present_and_rare_categories():
+    real = pd.DataFrame({"x": range(200), "colour": ["red"] * 150 + ["green"] * 47 + ["blue"] * 2 + ["pink"],
+                         "size": ["S", "M"] * 100})
+    synthetic = pd.DataFrame({"x": range(10), "colour": ["red"] * 5 + ["green"] * 4 + ["blue"],
+                              "size": ["S"] * 10})
+    coverage = synthlib.category_coverage(real, synthetic, rare_share=0.02)  # blue (1%) and pink (0.5%) are rare
+    colour = coverage.per_column.loc["colour"]
+    assert (colour["categories"], colour["present"], colour["rare"], colour["rare_present"]) == (4, 3, 2, 1)
+    assert colour["coverage"] == 0.75 and colour["rare_coverage"] == 0.5
+    assert coverage.per_column.loc["size", "coverage"] == 0.5 and np.isnan(coverage.per_column.loc["size",
+                                                                                                    "rare_coverage"])
+    assert coverage.coverage == 4 / 6 and coverage.rare_coverage == 0.5  # pooled over the columns
+    assert coverage.missing == {"colour": ["pink"], "size": ["M"]}
+    assert list(coverage.per_column.index) == ["colour", "size"]  # numeric x is not a categorical column
+    assert synthlib.category_coverage(real, real).coverage == 1.0
+
+
+def test_category_coverage_ignores_missing_values_and_extra_synthetic_values():
+    real = pd.DataFrame({"c": ["a", "b", None, "a"]})
+    synthetic = pd.DataFrame({"c": ["a", "b", "z", None]})
+    coverage = synthlib.category_coverage(real, synthetic)
+    assert coverage.per_column.loc["c", "categories"] == 2 and coverage.coverage == 1.0
+
+
+def test_category_coverage_errors(real):
+    with pytest.raises(KeyError, match="unknown column"):
+        synthlib.category_coverage(real, real, columns=["nope"])
+    with pytest.raises(ValueError, match="columns differ"):
+        synthlib.category_coverage(real, real.drop(columns="colour"))
+    with pytest.raises(ValueError, match="empty"):
+        synthlib.category_coverage(real, real.iloc[:0])
+    with pytest.raises(ValueError, match="rare_share"):
+        synthlib.category_coverage(real, real, rare_share=1.5)
+    with pytest.raises(ValueError, match="no categorical column"):
+        synthlib.category_coverage(real[["x"]], real[["x"]])
+
+
+def _adult_like():
+    return pd.DataFrame({
+        "age": [17, 30, 45, 90], "education": ["HS-grad", "Bachelors", "HS-grad", "Masters"],
+        "education_num": [9, 13, 9, 14], "capital_gain": [0, 5000, 0, 0], "capital_loss": [0, 0, 1500, 0],
+        "hours_per_week": [20, 40, 99, 1], "relationship": ["Own-child", "Husband", "Wife", "Not-in-family"],
+        "marital_status": ["Never-married", "Married-civ-spouse", "Married-AF-spouse", "Widowed"],
+        "workclass": ["Private", "Never-worked", None, "Private"], "occupation": ["Sales", None, None, "Sales"]})
+
+
+def test_adult_rules_hold_on_the_real_rows_and_catch_each_violation():
+    real = _adult_like()
+    rules = synthlib.adult_validity_rules(real)
+    assert (synthlib.validity(real, rules) == 1).all()
+    broken = pd.concat([real.iloc[[0]]] * 7, ignore_index=True)
+    broken.loc[1, ["capital_gain", "capital_loss"]] = [10, 10]
+    broken.loc[2, "education_num"] = 13  # HS-grad is 9 years
+    broken.loc[3, "age"] = 91
+    broken.loc[4, "hours_per_week"] = 0
+    broken.loc[5, ["relationship", "marital_status"]] = ["Wife", "Divorced"]
+    broken.loc[6, ["workclass", "occupation"]] = ["Never-worked", "Sales"]
+    shares = synthlib.validity(broken, rules)
+    assert np.allclose(shares.drop("no rule broken"), 6 / 7) and np.isclose(shares["no rule broken"], 1 / 7)
+
+
+def test_validity_errors():
+    real = _adult_like()
+    rules = synthlib.adult_validity_rules(real)
+    with pytest.raises(KeyError, match="capital_loss"):
+        synthlib.validity(real.drop(columns="capital_loss"), rules)
+    with pytest.raises(ValueError, match="empty"):
+        synthlib.validity(real.iloc[:0], rules)
+    with pytest.raises(ValueError, match="non-empty mapping"):
+        synthlib.validity(real, [lambda t: t["age"] > 0])
+    with pytest.raises(KeyError, match="education_num"):
+        synthlib.adult_validity_rules(real.drop(columns="education_num"))
+    with pytest.raises(ValueError, match="empty"):
+        synthlib.adult_validity_rules(real.iloc[:0])
+
+
+def test_exact_copies_against_held_out_twins(real, holdout):
+    synthetic = pd.concat([real.iloc[:30], holdout.iloc[:70]], ignore_index=True)[list(reversed(real.columns))]
+    twins = pd.concat([real.iloc[:5], holdout.iloc[:95]], ignore_index=True)
+    result = synthlib.exact_copies(synthetic, real, twins)
+    assert (result["synthetic_count"], result["holdout_count"]) == (30, 5)
+    assert result["synthetic"] == 0.3 and result["holdout"] == 0.05
+    moved = real.iloc[:10].copy()
+    moved["x"] += 1e-9  # not identical any more
+    assert synthlib.exact_copies(moved, real)["synthetic_count"] == 0
+    assert np.isnan(synthlib.exact_copies(moved, real)["holdout"])
+    # a missing value equals a missing value; integers equal the same floats
+    a = pd.DataFrame({"n": [1, 2], "c": [None, "x"]})
+    b = pd.DataFrame({"n": [1.0, 3.0], "c": [np.nan, "x"]})
+    assert synthlib.exact_copies(b, a)["synthetic_count"] == 1
+
+
+def test_exact_copies_errors(real):
+    with pytest.raises(ValueError, match="columns differ"):
+        synthlib.exact_copies(real.drop(columns="x"), real)
+    with pytest.raises(ValueError, match="empty"):
+        synthlib.exact_copies(real.iloc[:0], real)
+    with pytest.raises(ValueError, match="columns differ"):
+        synthlib.exact_copies(real, real, real.rename(columns={"x": "y"}))
+
+
+def test_compare_tables_reports_coverage_validity_and_copies(real, holdout):
+    no_blue = real[real["colour"] != "blue"]
+    rules = {"x above 10": lambda t: t["x"] > 10, "negative age": lambda t: t["age"] < 0}
+    broken = real.assign(age=-real["age"])
+    report = synthlib.compare_tables(real, {"no blue": no_blue, "broken": broken}, holdout=holdout,
+                                     max_rows=200, sdmetrics_rows=50, rules=rules)
+    table = report.table()
+    coverage = table.loc[("fidelity", "category coverage")]
+    assert coverage["no blue"] == pytest.approx(4 / 5) and coverage["broken"] == 1  # colour has 3, label 2
+    assert coverage["reference"] == 1
+    valid = table.loc[("fidelity", "rows breaking no rule")]
+    assert valid["no blue"] == 1 and valid["broken"] == 0 and valid["reference"] == 1
+    copies = table.loc[("privacy", "exact copies of real rows")]
+    assert copies["no blue"] == 1 and copies["reference"] == 0
+
+
+def test_distance_to_closest_record_refuses_inf_and_unknown_kinds():
+    """Issue 17: an inf reference value gave all-zero distances; 'numerical' misspelt treated a column as categorical."""
+    rows = pd.DataFrame({"x": [1.0, 2.0], "c": ["a", "b"]})
+    reference = pd.DataFrame({"x": [1.0, np.inf], "c": ["a", "b"]})
+    with pytest.raises(ValueError, match=r"reference has infinite values in column\(s\) \['x'\]"):
+        synthlib.distance_to_closest_record(rows, reference)
+    with pytest.raises(ValueError, match="kinds must map columns to 'numerical' or 'categorical'.*'numeric'"):
+        synthlib.distance_to_closest_record(rows, rows, kinds={"x": "numeric", "c": "categorical"})
+    with pytest.raises(ValueError, match=r"kinds lacks the column\(s\) \['c'\]"):
+        synthlib.distance_to_closest_record(rows, rows, kinds={"x": "numerical"})

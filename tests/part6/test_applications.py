@@ -87,3 +87,17 @@ def test_exercises_accept_the_solution_and_reject_the_mistake(exercise_id):
     exercise = get_exercise(exercise_id)
     assert synthlib.check(exercise_id, exercise.solution())
     assert not synthlib.check(exercise_id, exercise.mistake())
+
+
+def test_shares_durations_and_empty_tables_are_refused():
+    """Issue 17: wet_share=5, negative or NaN reaction times were accepted; an empty table passed every rule."""
+    for wet_share in (5, -0.1, float("nan")):
+        with pytest.raises(ValueError, match="wet_share"):
+            synthlib.simulate_driving_scenes(10, rng=0, wet_share=wet_share)
+    for reaction_s in (-1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="reaction_s"):
+            synthlib.simulate_driving_scenes(10, rng=0, reaction_s=reaction_s)
+    with pytest.raises(ValueError, match="patients is empty"):
+        synthlib.check_patient_rules(synthlib.simulate_patients(20, rng=0).iloc[:0])
+    with pytest.raises(ValueError, match="n=1,000,000,000,000 would need"):
+        synthlib.simulate_patients(10**12)

@@ -253,3 +253,17 @@ def test_distance_attack_refuses_infinite_rows():
     rows = np.zeros((5, 2))
     with pytest.raises(ValueError, match="released contains infinite"):
         synthlib.distance_membership_attack(rows, rows + 1, np.r_[rows, [[np.inf, 0]]])
+
+
+def test_pate_gan_binary_columns_declared_or_read_from_the_data():
+    """Reading the 0/1 columns from the data lets one person change the generator (section 7.1's canary audit);
+    declared columns do not depend on the data."""
+    rng = np.random.default_rng(0)
+    data = np.column_stack([rng.random(200), rng.integers(0, 2, 200)]).astype(float)
+    canary = np.vstack([data[1:], [[0.5, 0.5]]])
+    settings = dict(epsilon=1.0, n_teachers=10, max_iterations=2, seed=0)
+    assert synthlib.train_pate_gan(data, **settings).binary == (1,)
+    assert synthlib.train_pate_gan(canary, **settings).binary == ()  # one record changed the model's structure
+    assert synthlib.train_pate_gan(canary, binary_columns=(1,), **settings).binary == (1,)
+    with pytest.raises(ValueError, match="binary_columns"):
+        synthlib.train_pate_gan(data, binary_columns=(2,), **settings)
