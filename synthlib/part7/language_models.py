@@ -21,7 +21,8 @@ import numbers
 
 import numpy as np
 
-from ..common.arguments import as_rng, check_count, check_positive
+from ..common.arguments import (MAX_EPOCHS, MAX_LAYER_WIDTH, as_rng, check_count, check_memory, check_positive,
+                                check_real, check_seed, check_work)
 
 __all__ = [
     "CONTROL_TOKENS", "train_review_tokenizer", "decode", "encode_reviews", "make_review_lm", "train_lm", "top_p_filter",
@@ -39,13 +40,30 @@ _SPECIALS = (PAD, END, UNK, *CONTROL_TOKENS.values())
 def _texts(texts, name: str = "texts") -> list[str]:
     if isinstance(texts, str):
         raise TypeError(f"{name} must be a list of strings, not one string")
-    texts = list(texts)
+    try:
+        texts = list(texts)
+    except TypeError:
+        raise TypeError(f"{name} must be a list of strings, got {type(texts).__name__}") from None
     if not texts:
         raise ValueError(f"{name} is empty: there is nothing to learn from or measure")
     bad = [t for t in texts if not isinstance(t, str)]
     if bad:
         raise TypeError(f"{name} must hold strings, got {type(bad[0]).__name__}")
     return texts
+
+
+def _check_tokenizer(tokenizer):
+    if not all(hasattr(tokenizer, method) for method in ("token_to_id", "decode", "encode_batch")):
+        raise TypeError(f"tokenizer must be a tokenizers.Tokenizer (from train_review_tokenizer), got "
+                        f"{type(tokenizer).__name__}")
+    return tokenizer
+
+
+def _check_model(model):
+    if not (callable(model) and hasattr(model, "parameters") and hasattr(model, "config")):
+        raise TypeError(f"model must be a transformers language model (from make_review_lm), got "
+                        f"{type(model).__name__}")
+    return model
 
 
 def _control(label) -> str:
@@ -74,12 +92,19 @@ def train_review_tokenizer(texts, vocab_size: int = 6_000, *, min_frequency: int
                                         "min_frequency", minimum=1), special_tokens=list(_SPECIALS),
                                         show_progress=False)
     tokenizer.train_from_iterator(texts, trainer)
+    if tokenizer.get_vocab_size() <= len(_SPECIALS):
+        raise ValueError(f"no word occurs min_frequency = {min_frequency} times in texts: the vocabulary is empty")
     return tokenizer
 
 
 def decode(tokenizer, ids) -> str:
     """The text of token ids, special tokens kept (an ``<unk>`` stays visible, for the filters to catch). 7.3."""
-    return tokenizer.decode(list(ids), skip_special_tokens=False)
+    _check_tokenizer(tokenizer)
+    try:
+        ids = [int(i) for i in ids]
+    except (TypeError, ValueError):
+        raise TypeError(f"ids must be a list of token ids, got {ids!r}") from None
+    return tokenizer.decode(ids, skip_special_tokens=False)
 
 
 def encode_reviews(tokenizer, texts, labels=None, *, max_length: int = 48) -> np.ndarray:
@@ -87,9 +112,12 @@ def encode_reviews(tokenizer, texts, labels=None, *, max_length: int = 48) -> np
 
     ``labels`` None gives every review the unlabelled token ``<review>``. A review longer than ``max_length`` tokens
     is cut (and then has no ``<end>``)."""
-    texts = _texts(texts)
+    texts, tokenizer = _texts(texts), _check_tokenizer(tokenizer)
     max_length = check_count(max_length, "max_length", minimum=2)
-    labels = [None] * len(texts) if labels is None else list(labels)
+    try:
+        labels = [None] * len(texts) if labels is None else list(labels)
+    except TypeError:
+        raise TypeError(f"labels must be a list (one label per text), got {labels!r}") from None
     if len(labels) != len(texts):
         raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
     controls = [tokenizer.token_to_id(_control(label)) for label in labels]
@@ -107,8 +135,15 @@ def make_review_lm(vocab_size: int, *, n_positions: int = 48, n_embd: int = 128,
     import torch
     from transformers import GPT2Config, GPT2LMHeadModel
 
-    torch.manual_seed(seed)
-    config = GPT2Config(vocab_size=check_count(vocab_size, "vocab_size", minimum=2), n_positions=n_positions,
+    vocab_size = check_count(vocab_size, "vocab_size", minimum=2, maximum=10_000_000)
+    n_positions = check_count(n_positions, "n_positions", minimum=2, maximum=MAX_LAYER_WIDTH)
+    n_embd = check_count(n_embd, "n_embd", minimum=1, maximum=MAX_LAYER_WIDTH)
+    n_layer, n_head = check_count(n_layer, "n_layer", minimum=1, maximum=1_000), check_count(n_head, "n_head", minimum=1)
+    if n_embd % n_head:
+        raise ValueError(f"n_head = {n_head} must divide n_embd = {n_embd}")
+    check_memory("n_embd", n_embd, 4.0 * (vocab_size + n_positions + 12 * n_layer * n_embd) * n_embd)
+    torch.manual_seed(check_seed(seed))
+    config = GPT2Config(vocab_size=vocab_size, n_positions=n_positions,
                         n_embd=n_embd, n_layer=n_layer, n_head=n_head, resid_pdrop=0.1, embd_pdrop=0.1,
                         attn_pdrop=0.1, bos_token_id=None, eos_token_id=None)
     model = GPT2LMHeadModel(config)
@@ -122,12 +157,19 @@ def train_lm(model, ids, *, pad_id: int, epochs: int = 1, batch_size: int = 64, 
     mean loss of every epoch."""
     import torch
 
-    ids = np.asarray(ids)
+    model, ids = _check_model(model), np.asarray(ids)
     if ids.ndim != 2 or len(ids) == 0:
         raise ValueError(f"ids must be a non-empty matrix of token ids, got shape {ids.shape}")
-    epochs, batch_size = check_count(epochs, "epochs", minimum=1), check_count(batch_size, "batch_size", minimum=1)
+    if not np.issubdtype(ids.dtype, np.integer):
+        raise TypeError(f"ids must be integer token ids, got an array of {ids.dtype}")
+    pad_id = check_count(pad_id, "pad_id", maximum=model.config.vocab_size - 1)
+    epochs = check_count(epochs, "epochs", minimum=1, maximum=MAX_EPOCHS)
+    check_work("epochs", epochs, float(epochs) * ids.size, 10**11, "tokens trained on")
+    batch_size = check_count(batch_size, "batch_size", minimum=1)
     check_positive(lr, "lr")
-    generator = torch.Generator().manual_seed(seed)
+    if not isinstance(device, str):
+        raise TypeError(f"device must be a string such as 'cpu' or 'cuda', got {device!r}")
+    generator = torch.Generator().manual_seed(check_seed(seed))
     data = torch.as_tensor(ids)
     n_steps = epochs * -(-len(data) // batch_size)
     optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
@@ -158,17 +200,31 @@ def train_lm(model, ids, *, pad_id: int, epochs: int = 1, batch_size: int = 64, 
 
 
 def _check_sampling(temperature, top_p) -> tuple[float, float]:
-    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) or not temperature > 0:
+    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) or not 0 < temperature < np.inf:
         raise ValueError(f"temperature must be a positive number (it divides the logits), got {temperature!r}")
     if isinstance(top_p, bool) or not isinstance(top_p, numbers.Real) or not 0 < top_p <= 1:
         raise ValueError(f"top_p must lie in (0, 1] (the probability mass kept), got {top_p!r}")
     return float(temperature), float(top_p)
 
 
+def _check_probabilities(probabilities):
+    is_array = isinstance(probabilities, np.ndarray)
+    if not is_array and not (type(probabilities).__module__.startswith("torch") and hasattr(probabilities, "numel")):
+        raise TypeError(f"probabilities must be a torch tensor or a NumPy array, got {type(probabilities).__name__}")
+    floating = np.issubdtype(probabilities.dtype, np.floating) if is_array else probabilities.is_floating_point()
+    if not floating:
+        raise TypeError(f"probabilities must be floats, got {probabilities.dtype}")
+    if probabilities.ndim == 0 or (probabilities.size if is_array else probabilities.numel()) == 0:
+        raise ValueError(f"probabilities is empty (shape {tuple(probabilities.shape)})")
+    if not bool((probabilities >= 0).all()) or not bool((probabilities < np.inf).all()):  # NaN fails both
+        raise ValueError("probabilities must be finite and non-negative")
+
+
 def top_p_filter(probabilities, top_p: float):
     """Nucleus filtering: keep the most probable tokens until their total reaches ``top_p`` (the token that crosses
     it included), zero the rest and renormalise. Works on a torch tensor or NumPy array, one row per sequence."""
     _check_sampling(1.0, top_p)
+    _check_probabilities(probabilities)
     backend = np if isinstance(probabilities, np.ndarray) else None
     if backend is None:
         import torch
@@ -195,9 +251,14 @@ def generate_reviews(model, tokenizer, label, n: int, *, temperature: float = 1.
     The same seed gives the same reviews."""
     import torch
 
+    model, tokenizer = _check_model(model), _check_tokenizer(tokenizer)
     control = tokenizer.token_to_id(_control(label))
     n = check_count(n, "n", minimum=1)
     temperature, top_p = _check_sampling(temperature, top_p)
+    max_new_tokens = check_count(max_new_tokens, "max_new_tokens", minimum=1,
+                                 maximum=getattr(model.config, "n_positions", 1_000_000) - 1)
+    check_work("n", n, float(n) * max_new_tokens, 10**10, "generated tokens")
+    batch_size, seed = check_count(batch_size, "batch_size", minimum=1), check_seed(seed)
     end, unknown = tokenizer.token_to_id(END), tokenizer.token_to_id(UNK)
     generator = torch.Generator(device=device).manual_seed(seed)
     model.to(device).eval()
@@ -257,6 +318,13 @@ def _word_counts(texts, vocabulary=None):
     return (vectoriser.fit_transform(texts) if vocabulary is None else vectoriser.transform(texts)), vectoriser
 
 
+def _sized(values):
+    try:
+        return list(values)
+    except TypeError:
+        raise TypeError(f"reference must be a list of strings, got {type(values).__name__}") from None
+
+
 def deduplicate(texts, reference=(), *, threshold: float = 0.7) -> np.ndarray:
     """Self-Instruct's near-duplicate filter: walk through ``texts`` in order and keep a text only when its ROUGE-L
     with every kept text before it, and with every ``reference`` text (e.g. the training set), is below
@@ -265,7 +333,8 @@ def deduplicate(texts, reference=(), *, threshold: float = 0.7) -> np.ndarray:
     Exact ROUGE-L is computed only for pairs that could reach the threshold: the words two texts share, counted
     with multiplicity (a dot product of word counts is an upper bound), bound their LCS."""
     texts = _texts(texts)
-    reference = list(reference)
+    reference = _texts(reference, "reference") if isinstance(reference, str) or len(_sized(reference)) else []
+    threshold = check_real(threshold, "threshold")
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must lie in (0, 1], got {threshold}")
     words = [t.split() for t in texts]
@@ -307,7 +376,18 @@ def quality_mask(texts, vocabulary, *, min_words: int = 4, max_words: int = 40, 
     ``min_known`` of words that occur in ``vocabulary`` (English as the training reviews write it, not sub-word
     garbage), and at least a share ``min_distinct`` of distinct words (no loops like "the the the")."""
     texts = _texts(texts)
-    vocabulary = set(vocabulary)
+    if isinstance(vocabulary, str):
+        raise TypeError("vocabulary must be a collection of words (e.g. a set), not one string")
+    try:
+        vocabulary = set(vocabulary)
+    except TypeError:
+        raise TypeError(f"vocabulary must be a collection of words, got {type(vocabulary).__name__}") from None
+    min_words = check_count(min_words, "min_words", minimum=1)
+    max_words = check_count(max_words, "max_words", minimum=1)
+    if min_words > max_words:
+        raise ValueError(f"min_words = {min_words} exceeds max_words = {max_words}: no text could pass")
+    min_known = check_real(min_known, "min_known", minimum=0, maximum=1)
+    min_distinct = check_real(min_distinct, "min_distinct", minimum=0, maximum=1)
     if not vocabulary:
         raise ValueError("vocabulary is empty: pass the words of the training reviews")
     keep = np.zeros(len(texts), dtype=bool)
@@ -340,7 +420,7 @@ def self_similarity(texts, *, sample: int = 200, seed: int = 0) -> float:
     texts = _texts(texts)
     if len(texts) < 2:
         raise ValueError("self-similarity needs at least two texts")
-    rng = as_rng(seed)
+    rng, sample = as_rng(seed, "seed"), check_count(sample, "sample", minimum=1)
     chosen = rng.choice(len(texts), size=min(sample, len(texts)), replace=False)
     counts, _ = _word_counts(texts)
     shared = (counts[chosen] @ counts.T).tocsr()
