@@ -33,6 +33,7 @@ from .part7.differential_privacy import *  # noqa: F401,F403 (section 7.1)
 from .part7.attacks import *  # noqa: F401,F403 (sections 5.3, 6, 7.1: attacks and audits)
 from .part7.marginals import *  # noqa: F401,F403 (section 7.1, MST)
 from .part7.self_supervised import *  # noqa: F401,F403 (section 7.2)
+from .part7.language_models import *  # noqa: F401,F403 (section 7.3)
 from .part7.model_collapse import *  # noqa: F401,F403 (section 7.4)
 from .book.chapters import (
     ChapterRun,

@@ -251,6 +251,28 @@ def _bootstrap_release(train, rng):
     return train.sample(len(train), replace=True, random_state=int(rng.integers(2**31))).reset_index(drop=True)
 
 
+REVIEWS = ["a good film with a fine cast", "a bad film with a dull plot", "the cast is good and the plot is fine",
+           "a dull film and a bad cast", "good plot good cast", "the film is bad"]
+
+
+@lru_cache(None)
+def _tokenizer():
+    return synthlib.train_review_tokenizer(REVIEWS, vocab_size=40, min_frequency=1)
+
+
+def review_ids():
+    return synthlib.encode_reviews(_tokenizer(), REVIEWS, [1, 0, 1, 0, 1, 0], max_length=12)
+
+
+def review_lm():
+    return synthlib.make_review_lm(_tokenizer().get_vocab_size(), n_positions=16, n_embd=8, n_layer=1, n_head=2)
+
+
+def token_probabilities():
+    torch = _torch()
+    return torch.softmax(tensor((4, 10)), dim=-1)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The table: how to call every public function validly, and what is NOT a bad value for it
 
@@ -550,6 +572,32 @@ ARGUMENTS: dict[str, Spec] = {
                                            measure=_variance, rng=0, mode="replace", n=None, progress=False),
                               # the reader's fit reads real (a table may hold text; a model may accept NaN)
                               skip={"real": {"NaN", "strings", "wrong shape"}}),
+    # 7.3 language models as data generators
+    # (vocab_size, max_length, batch_size, sample: caps, a huge one means "all")
+    "train_review_tokenizer": Spec(lambda: dict(texts=REVIEWS, vocab_size=40, min_frequency=1),
+                                   skip={"vocab_size": {"huge"}}),
+    "decode": Spec(lambda: dict(tokenizer=_tokenizer(), ids=[7, 8, 9]), skip={"ids": {"empty"}}),  # "" for no ids
+    "encode_reviews": Spec(lambda: dict(tokenizer=_tokenizer(), texts=REVIEWS, labels=[1, 0, 1, 0, 1, 0],
+                                        max_length=12), skip={"max_length": {"huge"}}),
+    "make_review_lm": Spec(lambda: dict(vocab_size=40, n_positions=16, n_embd=8, n_layer=1, n_head=2, seed=0),
+                           heavy=True),
+    "train_lm": Spec(lambda: dict(model=review_lm(), ids=review_ids(), pad_id=_tokenizer().token_to_id("<pad>"),
+                                  epochs=1, batch_size=4, lr=0.01, seed=0, device="cpu"), heavy=True,
+                     skip={"batch_size": {"huge"}}),
+    "top_p_filter": Spec(lambda: dict(probabilities=token_probabilities(), top_p=0.9),
+                         skip={"probabilities": {"wrong shape"}}),  # rows × vocabulary, any leading axes
+    "generate_reviews": Spec(lambda: dict(model=review_lm(), tokenizer=_tokenizer(), label=1, n=2, temperature=1.0,
+                                          top_p=0.9, max_new_tokens=4, seed=0, batch_size=2, device="cpu"),
+                             heavy=True, skip={"batch_size": {"huge"}}),
+    "rouge_l": Spec(lambda: dict(a="a good film", b="a fine film"), text=("a", "b")),
+    "deduplicate": Spec(lambda: dict(texts=REVIEWS, reference=["a good film with a fine cast"], threshold=0.7),
+                        skip={"reference": {"empty"}}),  # no reference: duplicates within texts only
+    "quality_mask": Spec(lambda: dict(texts=REVIEWS, vocabulary=set(" ".join(REVIEWS).split()), min_words=2,
+                                      max_words=10, min_known=0.5, min_distinct=0.5),
+                         skip={"max_words": {"huge"}}),  # no upper limit on the length
+    "distinct_n": Spec(lambda: dict(texts=REVIEWS, n=2)),
+    "self_similarity": Spec(lambda: dict(texts=REVIEWS, sample=3, seed=0), skip={"sample": {"huge"}}),
+    "longest_overlap": Spec(lambda: dict(texts=REVIEWS, reference=["a good film with a fine cast"])),
     # 7.1 attacks and audits (n, pool, n_release: at most that many rows are used, so a huge one means "all")
     "attack_result": Spec(lambda: dict(name="sweep", labels=attack_labels(), scores=attack_scores()), text=("name",)),
     "tpr_at_fpr": Spec(lambda: dict(labels=attack_labels(), scores=attack_scores(), fpr=0.1)),

@@ -1,4 +1,4 @@
-"""The self-checks of part 7's exercises (sections 7.1, 7.2, 7.4 and 7.5), registered with :func:`synthlib.exercises.exercise`.
+"""The self-checks of part 7's exercises (sections 7.1 to 7.5), registered with :func:`synthlib.exercises.exercise`.
 """
 from __future__ import annotations
 
@@ -174,6 +174,77 @@ def _check_ambiguous_digits(answer):
         return (f"turned by 180°, {', '.join(map(str, extra))} look(s) like no upright digit, so the angle can be "
                 "read from the shape")
     return "turn each digit over in your head: is the result a digit someone could have written upright?"
+
+
+def _reference_distinct_n(texts, n):
+    grams = [tuple(words[i:i + n]) for words in (t.split() for t in texts) for i in range(len(words) - n + 1)]
+    return len(set(grams)) / len(grams)
+
+
+def _joined_distinct_n(texts, n):  # the usual slip: one long text, so n-grams run across review boundaries
+    return _reference_distinct_n([" ".join(texts)], n)
+
+
+@exercise("7.3.1", summary="distinct-n, the share of n-grams that are new",
+          solution=lambda: _reference_distinct_n, mistake=lambda: _joined_distinct_n)
+def _check_distinct_n(answer):
+    if not callable(answer):
+        return "pass your function itself: synthlib.check('7.3.1', distinct_n)"
+    cases = [(["a b c", "a b d"], 1, 4 / 6), (["a b c", "a b d"], 2, 3 / 4), (["a b", "a b"], 2, 1 / 2),
+             (["the film is good", "the film is bad", "good"], 2, 4 / 6), (["x y z"], 3, 1.0)]
+    for texts, n, expected in cases:
+        try:
+            value = float(answer(list(texts), n))
+        except Exception as error:  # noqa: BLE001
+            return f"your function raised {type(error).__name__}: {error}"
+        if not np.isclose(value, expected):
+            if np.isclose(value, _joined_distinct_n(texts, n)):
+                return (f"for {texts} and n = {n} you return {value:.3f}, expected {expected:.3f}: an n-gram must lie "
+                        "inside one text; joining the texts makes n-grams that run from one review into the next")
+            return (f"for {texts} and n = {n} you return {value:.3f}, expected {expected:.3f}: count every n-gram of "
+                    "every text (repeats included) and divide the number of distinct ones by that count")
+    return None
+
+
+def _reference_top_p(probabilities, top_p):
+    probabilities = np.asarray(probabilities, dtype=float)
+    order = np.argsort(-probabilities, kind="stable")
+    before = np.cumsum(probabilities[order]) - probabilities[order]
+    kept = np.zeros_like(probabilities)
+    kept[order] = np.where(before < top_p, probabilities[order], 0.0)
+    return kept / kept.sum()
+
+
+def _strict_top_p(probabilities, top_p):  # the usual slip: drops the token that crosses top_p
+    probabilities = np.asarray(probabilities, dtype=float)
+    order = np.argsort(-probabilities, kind="stable")
+    kept = np.zeros_like(probabilities)
+    kept[order] = np.where(np.cumsum(probabilities[order]) <= top_p, probabilities[order], 0.0)
+    return kept / kept.sum() if kept.sum() > 0 else kept
+
+
+@exercise("7.3.2", summary="nucleus (top-p) filtering of a next-token distribution",
+          solution=lambda: _reference_top_p, mistake=lambda: _strict_top_p)
+def _check_top_p(answer):
+    if not callable(answer):
+        return "pass your function itself: synthlib.check('7.3.2', nucleus)"
+    cases = [([0.1, 0.6, 0.3], 0.5, [0.0, 1.0, 0.0]), ([0.1, 0.6, 0.3], 0.7, [0.0, 2 / 3, 1 / 3]),
+             ([0.1, 0.6, 0.3], 1.0, [0.1, 0.6, 0.3]), ([0.25, 0.15, 0.6], 0.7, [0.25 / 0.85, 0.0, 0.6 / 0.85]),
+             ([0.05, 0.05, 0.4, 0.5], 0.85, [0.0, 0.0, 4 / 9, 5 / 9])]
+    for probabilities, top_p, expected in cases:
+        try:
+            value = np.asarray(answer(np.array(probabilities), top_p), dtype=float)
+        except Exception as error:  # noqa: BLE001
+            return f"your function raised {type(error).__name__}: {error}"
+        if value.shape != (len(probabilities),):
+            return f"return one probability per token: shape ({len(probabilities)},), got {value.shape}"
+        if not np.allclose(value, expected):
+            if not np.isclose(np.nansum(value), 1):
+                return (f"for {probabilities} and top_p = {top_p} your probabilities sum to {np.nansum(value):.3f}: "
+                        "keep the token that crosses top_p (the nucleus is never empty) and renormalise")
+            return (f"for {probabilities} and top_p = {top_p} you return {np.round(value, 3).tolist()}, expected "
+                    f"{np.round(expected, 3).tolist()}: sort the tokens by probability, keep them while the mass "
+                    "of the tokens before them is below top_p, zero the rest and renormalise")
 
 
 def _smallest_sample_size(generations: int = 20, kept: float = 0.9) -> int:

@@ -25,6 +25,8 @@ LONG_CELLS = {
         "the fraud injection the issue asks to show in full, checked value for value against synthlib's",
     ("4.2", 'def train_gan(generator, discriminator, optimisers, real_images, steps, after_step=None, desc="GAN"):'):
         "the GAN's training loop: one function, one idea",
+    ("7.3", "def sample(model, label, n, temperature=1.0, top_p=1.0, max_new_tokens=40, seed=0):"):
+        "the sampling loop the issue asks to show (key-value cache, temperature, top-p): one function, one idea",
 }
 
 
