@@ -387,7 +387,7 @@ ARGUMENTS: dict[str, Spec] = {
     "train_digit_classifier": Spec(lambda: dict(images=digits(), labels=digit_labels(), device="cpu", steps=2,
                                                 batch_size=8, seed=0, cache=False, progress=False), heavy=True,
                                    skip={"batch_size": {"huge"}}),
-    "make_vae": Spec(lambda: dict(latent_dim=2)),
+    "make_vae": Spec(lambda: dict(latent_dim=2, decoder="mlp")),
     "make_gan": Spec(lambda: dict(latent_dim=2)),
     # the losses run at every training step: NaN propagates to a NaN loss, as in torch (no per-step check)
     "reparameterise": Spec(lambda: dict(mu=tensor((4, 2)), logvar=tensor((4, 2))), skip=TENSOR_NAN),
@@ -639,6 +639,10 @@ ARGUMENTS: dict[str, Spec] = {
     "class_accuracies": Spec(lambda: dict(images=digits(), classifier=_classifier(), labels=digit_labels())),
     "make_conditional_gan": Spec(lambda: dict(latent_dim=2)),
     "make_conditional_vae": Spec(lambda: dict(latent_dim=2)),
+    # 4.1 the β / latent-size sweep and posterior collapse
+    "active_units": Spec(lambda: dict(mu=np.random.default_rng(0).normal(size=(20, 3)), threshold=0.01)),
+    "kl_per_unit": Spec(lambda: dict(mu=np.random.default_rng(0).normal(size=(20, 3)),
+                                     logvar=np.random.default_rng(1).normal(size=(20, 3)))),
     # the book's machinery, datasets, exercises, plotting, runtime
     "artifacts_dir": Spec(lambda: dict(section="2.2"), text=("section",)),  # any safe folder name
     "chapter_info": Spec(lambda: dict(section="2.2")),

@@ -120,64 +120,53 @@ def _check_importance_bound(answer):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# 4.1.2 A β-VAE
+# 4.1.2 Active latent units
 
 
-def _train_vae_reference(images, beta, steps, seed=0):
-    import torch
-
-    from ..part4.digits import as_digit_batch, batch_indices
-    from ..part4.vae import make_vae, vae_loss
-
-    torch.manual_seed(seed)
-    vae = make_vae(16)
-    optimiser = torch.optim.Adam(vae.parameters(), lr=1e-3)
-    digits = as_digit_batch(images)
-    for batch in batch_indices(len(digits), 128, steps, torch.Generator().manual_seed(seed)):
-        x = digits[batch]
-        logits, mu, logvar = vae(x)
-        reconstruction, kl = vae_loss(logits, x, mu, logvar)
-        loss = reconstruction + beta * kl
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-    return vae.eval()
+def _encoder_outputs() -> tuple[np.ndarray, np.ndarray]:
+    """Posterior means and log-variances of 200 digits in 6 units, made so that each typical mistake gives a
+    different count: units 0–2 are active (variance of the means 1, 0.05, 0.02), unit 3 is not (variance 0.004, its
+    standard deviation 0.06 above 0.01), all four with posterior variance e^-6 ≈ 0.0025; units 4 and 5 have collapsed
+    (means 0, posterior variance 1, the prior's)."""
+    rng = np.random.default_rng(0)
+    spreads = np.array([1.0, 0.05, 0.02, 0.004, 0.0, 0.0])
+    mu = rng.standard_normal((200, 6))
+    mu = (mu - mu.mean(axis=0)) / mu.std(axis=0) * np.sqrt(spreads)
+    logvar = np.where(spreads > 0, -6.0, 0.0) + 0.01 * rng.standard_normal((200, 6))
+    return mu, logvar
 
 
-def _train_vae_mistake(images, beta, steps, seed=0):  # puts β on the reconstruction term instead
-    return _train_vae_reference(images, 1 / beta, steps, seed)  # β·rec + KL has the minimiser of rec + KL/β
+def _active_units_reference(mu, logvar, threshold=0.01):
+    return int((np.var(mu, axis=0) > threshold).sum())
 
 
-def _kl_after_training(answer, beta: float, images) -> float:
-    import torch
-
-    from ..part4.vae import vae_elbo
-
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(0)
-        vae = answer(images.copy(), beta, 20)
-        if not (hasattr(vae, "encode") and hasattr(vae, "decode") and hasattr(vae, "parameters")):
-            raise TypeError("return the trained VAE itself (a module with encode and decode)")
-        return vae_elbo(vae, images)["KL"]
+def _active_units_mistake(mu, logvar, threshold=0.01):  # the posterior variance σ², not the variance of the means
+    return int((np.exp(logvar).mean(axis=0) > threshold).sum())
 
 
-@exercise("4.1.2", summary="a β-VAE: the KL term weighted by β; the information in the code falls as β grows",
-          solution=lambda: _train_vae_reference, mistake=lambda: _train_vae_mistake)
-def _check_train_vae(answer):
+@exercise("4.1.2", summary="active latent units: the variance over digits of the posterior means exceeds 0.01",
+          solution=lambda: _active_units_reference, mistake=lambda: _active_units_mistake)
+def _check_active_units(answer):
     if not callable(answer):
-        return "pass your function itself: synthlib.check('4.1.2', train_vae)"
-    images = _fixed_digits(32)
-    low, high = (_kl_after_training(answer, beta, images) for beta in (0.1, 10.0))
-    # The reference, 20 steps on these 32 digits: about 1 nat of KL at β = 0.1, a few hundredths at β = 10.
-    if low > 0.3 and high < low / 4:
+        return "pass your function itself: synthlib.check('4.1.2', active_units)"
+    mu, logvar = _encoder_outputs()
+    try:
+        count = answer(mu.copy(), logvar.copy())
+    except Exception as error:  # noqa: BLE001 - the student's code: report, do not crash the check
+        return f"your function raised {type(error).__name__}: {error}"
+    if np.ndim(count) != 0:
+        return (f"return one number, the count of active units; got an array of shape {np.shape(count)}. "
+                "Take the variance over the digits (axis 0), one value per unit, then count")
+    count = float(count)
+    if count == 3:
         return None
-    if high > 0.3 and low < high / 4:
-        return "your KL grows with β: β weights the KL term (reconstruction + β·KL), not the reconstruction"
-    if low <= 0.3 and high <= 0.3:
-        return (f"after 20 steps with β = 0.1 the code should carry some information (a KL above 0.3 nats), yours "
-                f"{low:.2f}: train with Adam (lr = 1e-3) on reconstruction + β·KL for `steps` batches")
-    return (f"the KL hardly depends on β ({low:.2f} nats at β = 0.1, {high:.2f} at β = 10): multiply the KL term "
-            "of the loss by β")
+    if count == _active_units_mistake(mu, logvar):
+        return ("that counts units whose posterior variance σ² is above 0.01: a collapsed unit has σ² = 1, the "
+                "prior's. A unit is active when its posterior MEAN varies over the digits: np.var(mu, axis=0)")
+    if count == int((np.std(mu, axis=0) > 0.01).sum()):
+        return "that compares the standard deviation of the means with 0.01; the criterion uses their variance"
+    return (f"these encoder outputs have 3 active units of 6, yours says {count:g}: count the units whose "
+            "posterior means μ_j(x) have a variance over the digits above the threshold")
 
 
 # ---------------------------------------------------------------------------------------------------------------

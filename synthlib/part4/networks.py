@@ -88,6 +88,20 @@ class VAE(nn.Module):
         return self.decode(z), mu, logvar
 
 
+class ConvVAE(VAE):
+    """Section 4.1: the :class:`VAE` with a convolutional decoder: z → 32×7×7 feature maps → two transposed
+    convolutions, each doubling the size (7 → 14 → 28). Neighbouring pixels share weights, as strokes do."""
+
+    def __init__(self, latent_dim: int = 16, width: int = 16):
+        super().__init__(latent_dim)
+        self.decoder = nn.Sequential(                  # z → 784 logits, one per pixel
+            nn.Linear(latent_dim, 256), nn.ReLU(), nn.Linear(256, 2 * width * 7 * 7), nn.ReLU(),
+            nn.Unflatten(1, (2 * width, 7, 7)),
+            nn.ConvTranspose2d(2 * width, width, 4, stride=2, padding=1), nn.ReLU(),  # width×14×14
+            nn.ConvTranspose2d(width, 1, 4, stride=2, padding=1),                     # 1×28×28
+        )
+
+
 class Generator(nn.Module):
     """Section 4.2: noise z ~ N(0, I) → a 28×28 image with pixels in [-1, 1] (the range of tanh)."""
 

@@ -81,12 +81,16 @@ def test_exercise_checks_reject_more_mistakes():
     """4.1.1 and 4.1.2 recognise further typical mistakes and say which."""
     import math
 
-    from synthlib.exercises.part4 import _importance_bound_reference, _train_vae_reference
+    from synthlib.exercises.part4 import _importance_bound_reference
 
     too_high = synthlib.check("4.1.1", lambda vae, x, k: _importance_bound_reference(vae, x, k) + math.log(k))
     assert not too_high and "log k too high" in too_high.message
-    ignores_beta = synthlib.check("4.1.2", lambda images, beta, steps: _train_vae_reference(images, 1.0, steps))
-    assert not ignores_beta and "hardly depends on β" in ignores_beta.message
+    posterior_variance = synthlib.check("4.1.2", lambda mu, logvar: int((np.exp(logvar).mean(0) > 0.01).sum()))
+    assert not posterior_variance and "posterior variance" in posterior_variance.message
+    standard_deviation = synthlib.check("4.1.2", lambda mu, logvar: int((mu.std(0) > 0.01).sum()))
+    assert not standard_deviation and "standard deviation" in standard_deviation.message
+    per_digit = synthlib.check("4.1.2", lambda mu, logvar: mu.var(axis=1) > 0.01)
+    assert not per_digit and "one number" in per_digit.message
 
 
 
@@ -119,3 +123,44 @@ def test_balanced_labels_and_class_accuracies():
     assert synthlib.balanced_labels(2).tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9]
     with pytest.raises(ValueError, match="per_class must be at least 1"):
         synthlib.balanced_labels(0)
+
+
+def test_make_vae_decoders():
+    torch.manual_seed(0)
+    conv = synthlib.make_vae(5, decoder="conv")
+    logits, mu, logvar = conv(torch.rand(3, 1, 28, 28))
+    assert logits.shape == (3, 1, 28, 28) and mu.shape == (3, 5)
+    assert any(isinstance(layer, torch.nn.ConvTranspose2d) for layer in conv.decoder)
+    assert not any(isinstance(layer, torch.nn.ConvTranspose2d) for layer in synthlib.make_vae(5).decoder)
+    with pytest.raises(ValueError, match="decoder must be one of 'mlp', 'conv'"):
+        synthlib.make_vae(5, decoder="transformer")
+
+
+def test_active_units_on_hand_made_means():
+    rng = np.random.default_rng(0)
+    # three units: variance 1 (active), 0.02 (active), 0.005 (inactive); one constant (collapsed)
+    mu = rng.standard_normal((500, 4))
+    mu = (mu - mu.mean(0)) / mu.std(0) * np.sqrt([1.0, 0.02, 0.005, 0.0])
+    assert synthlib.active_units(mu) == 2
+    assert synthlib.active_units(mu, threshold=0.001) == 3
+    assert synthlib.active_units(torch.as_tensor(mu)) == 2  # a tensor works too
+    assert synthlib.active_units(np.zeros((10, 3))) == 0
+    with pytest.raises(ValueError, match="N×d"):
+        synthlib.active_units(mu[:, 0])
+    with pytest.raises(ValueError, match="at least 2 digits"):
+        synthlib.active_units(mu[:1])
+    with pytest.raises(ValueError, match="NaN"):
+        synthlib.active_units(np.full((3, 2), np.nan))
+
+
+def test_kl_per_unit_of_known_gaussians():
+    # unit 0: N(1, 1) → ½·1 = 0.5; unit 1: N(0, 4) → ½(4 − 1 − ln 4); unit 2: the prior → 0
+    mu = np.array([[1.0, 0.0, 0.0], [-1.0, 0.0, 0.0]])
+    logvar = np.array([[0.0, math.log(4.0), 0.0]] * 2)
+    np.testing.assert_allclose(synthlib.kl_per_unit(mu, logvar), [0.5, 0.5 * (3 - math.log(4)), 0.0], atol=1e-12)
+    torch.manual_seed(0)
+    mu, logvar = torch.randn(6, 3), torch.randn(6, 3)  # the units' KLs sum to the mean KL of the loss
+    assert synthlib.kl_per_unit(mu, logvar).sum() == pytest.approx(
+        synthlib.kl_to_standard_normal(mu, logvar).mean().item(), rel=1e-5)
+    with pytest.raises(ValueError, match="same shape"):
+        synthlib.kl_per_unit(np.zeros((4, 2)), np.zeros((4, 3)))
