@@ -388,7 +388,7 @@ ARGUMENTS: dict[str, Spec] = {
                                                 batch_size=8, seed=0, cache=False, progress=False), heavy=True,
                                    skip={"batch_size": {"huge"}}),
     "make_vae": Spec(lambda: dict(latent_dim=2, decoder="mlp")),
-    "make_gan": Spec(lambda: dict(latent_dim=2)),
+    "make_gan": Spec(lambda: dict(latent_dim=2, architecture="mlp")),
     # the losses run at every training step: NaN propagates to a NaN loss, as in torch (no per-step check)
     "reparameterise": Spec(lambda: dict(mu=tensor((4, 2)), logvar=tensor((4, 2))), skip=TENSOR_NAN),
     "kl_to_standard_normal": Spec(lambda: dict(mu=tensor((4, 2)), logvar=tensor((4, 2))), skip=TENSOR_NAN),
@@ -643,6 +643,17 @@ ARGUMENTS: dict[str, Spec] = {
     "active_units": Spec(lambda: dict(mu=np.random.default_rng(0).normal(size=(20, 3)), threshold=0.01)),
     "kl_per_unit": Spec(lambda: dict(mu=np.random.default_rng(0).normal(size=(20, 3)),
                                      logvar=np.random.default_rng(1).normal(size=(20, 3)))),
+    # 4.2 2-d toys and WGAN-GP
+    "ring_centres": Spec(lambda: dict(modes=8, radius=2.0)),
+    "ring_of_gaussians": Spec(lambda: dict(n=10, modes=8, radius=2.0, std=0.02, rng=0)),
+    "mode_coverage": Spec(lambda: dict(samples=synthlib.ring_of_gaussians(40, rng=0), centres=synthlib.ring_centres(),
+                                       std=0.02, n_sigma=3.0, min_count=2)),
+    "make_point_gan": Spec(lambda: dict(latent_dim=2, width=4)),
+    "wasserstein_critic_loss": Spec(lambda: dict(real_scores=tensor((4,)), fake_scores=tensor((4,))),
+                                    skip={"real_scores": {"NaN"}, "fake_scores": {"NaN"}}),  # a loss: NaN propagates
+    "gradient_penalty": Spec(lambda: dict(critic=synthlib.make_point_gan(2, 4)[1], real=tensor((4, 2)),
+                                          fake=tensor((4, 2)), weight=10.0, generator=0),
+                             skip={"real": {"NaN"}, "fake": {"NaN"}}),  # runs at every critic step, like the losses
     # the book's machinery, datasets, exercises, plotting, runtime
     "artifacts_dir": Spec(lambda: dict(section="2.2"), text=("section",)),  # any safe folder name
     "chapter_info": Spec(lambda: dict(section="2.2")),

@@ -251,6 +251,54 @@ def _check_class_entropy(answer):
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# 4.2.3 Counting the modes a generator covers
+
+
+def _modes_reference(samples, centres, std):
+    samples, centres = np.asarray(samples, dtype=float), np.asarray(centres, dtype=float)
+    distances = np.linalg.norm(samples[:, None, :] - centres[None, :, :], axis=2)
+    nearest, good = distances.argmin(axis=1), distances.min(axis=1) <= 3 * std
+    return int((np.bincount(nearest[good], minlength=len(centres)) >= 20).sum())
+
+
+def _modes_mistake(samples, centres, std):  # counts every sample for its nearest mode, however far away
+    distances = np.linalg.norm(np.asarray(samples)[:, None, :] - np.asarray(centres)[None, :, :], axis=2)
+    return int((np.bincount(distances.argmin(axis=1), minlength=len(centres)) >= 20).sum())
+
+
+def _mode_samples():
+    """Four test samples on the ring of 4.2, with the number of covered modes each must give."""
+    rng = np.random.default_rng(0)
+    angles = 2 * np.pi * np.arange(8) / 8
+    centres = 2.0 * np.c_[np.cos(angles), np.sin(angles)]
+    on_ring = centres[rng.integers(8, size=2000)] + 0.02 * rng.standard_normal((2000, 2))
+    three = centres[rng.integers(3, size=600)] + 0.02 * rng.standard_normal((600, 2))
+    halfway = 1.5 * rng.standard_normal((2000, 2))  # a blur over the plane: few points within 3σ of any mode
+    few = np.r_[three, centres[3] + 0.02 * rng.standard_normal((19, 2))]  # mode 3 has 19 points: not covered
+    return centres, [(on_ring, 8), (three, 3), (halfway, 0), (few, 3)]
+
+
+@exercise("4.2.3", summary="the number of modes of the ring a generator's samples cover (≥ 20 points within 3σ)",
+          solution=lambda: _modes_reference, mistake=lambda: _modes_mistake)
+def _check_modes_covered(answer):
+    if not callable(answer):
+        return "pass your function itself: synthlib.check('4.2.3', modes_covered)"
+    centres, cases = _mode_samples()
+    values = [answer(samples.copy(), centres.copy(), 0.02) for samples, _ in cases]
+    if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
+        return f"return a whole number of modes, got {values[0]!r}"
+    expected = [count for _, count in cases]
+    if values == expected:
+        return None
+    if values[2] > 0:
+        return (f"points spread over the whole plane cover {values[2]} modes by your count, yet almost none lies near "
+                "a mode: count a point only if it is within 3 standard deviations of its nearest centre")
+    if values[3] != 3:
+        return "a mode is covered only if at least 20 points count for it; one with 19 is not"
+    return f"expected {expected} covered modes on the four test samples, got {values}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # 4.3.1 Heun's sampler for flow matching
 
 

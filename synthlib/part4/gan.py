@@ -10,10 +10,24 @@ __all__ = ["discriminator_loss", "from_tanh_range", "generator_loss", "make_cond
            "update_moving_average"]
 
 
-def make_gan(latent_dim: int = 64):
-    """Section 4.2: a fresh generator and discriminator, ``(Generator(latent_dim), Discriminator())``."""
-    from .networks import Discriminator, Generator
+#: The architectures ``make_gan`` builds: fully connected ("mlp") or convolutional, DCGAN-style ("dcgan").
+GAN_ARCHITECTURES = ("mlp", "dcgan")
 
+
+def make_gan(latent_dim: int = 64, architecture: str = "mlp"):
+    """Section 4.2: a fresh generator and discriminator, ``(Generator(latent_dim), Discriminator())``.
+
+    ``architecture="dcgan"`` gives the convolutional pair instead (``DCGANGenerator``, ``DCGANDiscriminator``):
+    transposed convolutions with batch norm in the generator (Radford et al., 2016), strided convolutions in the
+    discriminator. Both pairs take the same noise and return the same shapes.
+    """
+    if not isinstance(architecture, str) or architecture not in GAN_ARCHITECTURES:
+        raise ValueError(f"architecture must be one of {', '.join(map(repr, GAN_ARCHITECTURES))}; "
+                         f"got {architecture!r}")
+    from .networks import DCGANDiscriminator, DCGANGenerator, Discriminator, Generator
+
+    if architecture == "dcgan":
+        return DCGANGenerator(latent_dim), DCGANDiscriminator()
     return Generator(latent_dim), Discriminator()
 
 

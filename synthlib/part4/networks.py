@@ -298,3 +298,75 @@ class ConditionalDiscriminator(nn.Module):
         check_digit_batch(x)
         y = one_hot_labels(labels, len(x), x.device)
         return self.net(torch.cat([x.flatten(1), y], dim=1)).squeeze(1)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Section 4.2's 2-d toys and its convolutional (DCGAN-style) option
+
+
+class PointGenerator(nn.Module):
+    """Section 4.2: noise z ~ N(0, I) → a point in the plane; an MLP of two hidden ReLU layers (the 2-d toys)."""
+
+    def __init__(self, latent_dim: int = 256, width: int = 128, dim: int = 2):
+        super().__init__()
+        self.latent_dim, self.dim = check_latent_dim(latent_dim), dim
+        self.net = nn.Sequential(nn.Linear(latent_dim, width), nn.ReLU(), nn.Linear(width, width), nn.ReLU(),
+                                 nn.Linear(width, dim))
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(f"expected noise shaped N×{self.latent_dim}; got {tuple(z.shape)}")
+        return self.net(z)
+
+
+class PointDiscriminator(nn.Module):
+    """Section 4.2: a point in the plane → one logit (a GAN's discriminator) or one score (a WGAN's critic)."""
+
+    def __init__(self, width: int = 128, dim: int = 2):
+        super().__init__()
+        self.dim = dim
+        self.net = nn.Sequential(nn.Linear(dim, width), nn.ReLU(), nn.Linear(width, width), nn.ReLU(),
+                                 nn.Linear(width, 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.ndim != 2 or x.shape[1] != self.dim:
+            raise ValueError(f"expected points shaped N×{self.dim}; got {tuple(x.shape)}")
+        return self.net(x).squeeze(1)
+
+
+class DCGANGenerator(nn.Module):
+    """Section 4.2: the DCGAN recipe (Radford et al., 2016) scaled to 28×28 digits: a linear layer to 2w×7×7, then
+    two strided transposed convolutions (7 → 14 → 28) with batch norm and ReLU, tanh at the end."""
+
+    def __init__(self, latent_dim: int = 64, width: int = 64):
+        super().__init__()
+        self.latent_dim = check_latent_dim(latent_dim)
+        self.net = nn.Sequential(
+            nn.Linear(latent_dim, 2 * width * 7 * 7), nn.Unflatten(1, (2 * width, 7, 7)),
+            nn.BatchNorm2d(2 * width), nn.ReLU(),
+            nn.ConvTranspose2d(2 * width, width, 4, stride=2, padding=1), nn.BatchNorm2d(width), nn.ReLU(),  # 14×14
+            nn.ConvTranspose2d(width, 1, 4, stride=2, padding=1), nn.Tanh(),                                 # 28×28
+        )
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(f"expected noise shaped N×{self.latent_dim}; got {tuple(z.shape)}")
+        return self.net(z)
+
+
+class DCGANDiscriminator(nn.Module):
+    """Section 4.2: two strided convolutions (28 → 14 → 7) with leaky ReLU, then one logit. No batch norm, unlike
+    DCGAN's: each image's score then depends on that image alone, so the same network serves as a WGAN-GP critic,
+    whose gradient penalty is taken image by image (Gulrajani et al., 2017)."""
+
+    def __init__(self, width: int = 64):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(1, width, 4, stride=2, padding=1), nn.LeakyReLU(0.2),              # 14×14
+            nn.Conv2d(width, 2 * width, 4, stride=2, padding=1), nn.LeakyReLU(0.2),      # 7×7
+            nn.Flatten(), nn.Linear(2 * width * 7 * 7, 1),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_digit_batch(x)
+        return self.net(x).squeeze(1)
