@@ -29,13 +29,24 @@ class Exercise:
 _EXERCISES: dict[str, Exercise] = {}
 
 
-def exercise(id: str, *, solution: Callable[[], Any], mistake: Callable[[], Any], summary: str):
-    """Register a checker for exercise ``id`` (a decorator used by the part modules)."""
+def exercise(id: str, *, solution: Callable[[], Any], mistake: Callable[[], Any], summary: str,
+             function: str | None = None):
+    """Register a checker for exercise ``id`` (a decorator used by the part modules).
+
+    ``function``: for an exercise whose answer is a function, the name the exercise gives it; an answer that is not
+    callable then gets the hint to pass the function itself, before the checker runs.
+    """
 
     def register(checker: Callable[[Any], str | None]):
         if id in _EXERCISES:
             raise ValueError(f"exercise {id!r} is registered twice")
-        _EXERCISES[id] = Exercise(id, checker, solution, mistake, summary)
+        run = checker
+        if function is not None:
+            def run(answer):
+                if not callable(answer):
+                    return f"pass your function itself: synthlib.check('{id}', {function})"
+                return checker(answer)
+        _EXERCISES[id] = Exercise(id, run, solution, mistake, summary)
         return checker
 
     return register

@@ -63,10 +63,8 @@ def _reference_bootstrap_se(data, statistic, n_resamples, rng):
 
 @exercise("2.2.1", summary="a bootstrap standard-error function",
           solution=lambda: _reference_bootstrap_se,
-          mistake=lambda: (lambda data, statistic, n_resamples, rng: np.std(data, ddof=1)))
+          mistake=lambda: (lambda data, statistic, n_resamples, rng: np.std(data, ddof=1)), function="bootstrap_se")
 def _check_bootstrap_se(answer):
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('2.2.1', bootstrap_se)"
     truth = _SE_DATA.std() / np.sqrt(_SE_DATA.size)
     value = float(answer(_SE_DATA.copy(), np.mean, 20_000, np.random.default_rng(0)))
     if abs(value / truth - 1) < 0.03:

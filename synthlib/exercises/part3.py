@@ -132,10 +132,8 @@ def _is_subsequence(short, long) -> bool:
 
 
 @exercise("3.2.1", summary="random deletion: each word deleted with probability p, never an empty sentence",
-          solution=lambda: _reference_delete_words, mistake=lambda: _mistake_delete_words)
+          solution=lambda: _reference_delete_words, mistake=lambda: _mistake_delete_words, function="delete_words")
 def _check_delete_words(answer):
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('3.2.1', delete_words)"
     words = list(_SENTENCE)
     first = list(answer(list(words), 0.3, np.random.default_rng(7)))
     if first != list(answer(list(words), 0.3, np.random.default_rng(7))):
@@ -227,10 +225,9 @@ def _bounding_box_shift(image):  # the usual mix-up: centring the box around the
 
 
 @exercise("3.3.1", summary="the shift that centres a digit's centre of mass, as MNIST does",
-          solution=lambda: _reference_centre_of_mass_shift, mistake=lambda: _bounding_box_shift)
+          solution=lambda: _reference_centre_of_mass_shift, mistake=lambda: _bounding_box_shift,
+          function="centre_of_mass_shift")
 def _check_centre_of_mass_shift(answer):
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('3.3.1', centre_of_mass_shift)"
     # An "L": a heavy vertical bar and a light foot, so its centre of mass and its bounding box's centre differ.
     image = np.zeros((28, 28))
     image[4:20, 6:9] = 1.0
@@ -254,10 +251,9 @@ def _reference_ink_share(images):
 
 
 @exercise("3.3.2", summary="the share of each image's pixels that are ink",
-          solution=lambda: _reference_ink_share, mistake=lambda: lambda images: np.asarray(images).mean(axis=(1, 2)))
+          solution=lambda: _reference_ink_share, mistake=lambda: lambda images: np.asarray(images).mean(axis=(1, 2)),
+          function="ink_share")
 def _check_ink_share(answer):
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('3.3.2', ink_share)"
     rng = np.random.default_rng(33)
     images = rng.random((5, 28, 28)) ** 3  # mostly faint pixels: grey values and ink shares disagree
     shares = np.asarray(call_answer(answer, images.copy()), dtype=float)

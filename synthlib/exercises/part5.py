@@ -33,10 +33,8 @@ def _reference_normalise(x, means, stds, weights):
           mistake=lambda: (lambda x, means, stds, weights: (
               (np.asarray(x) - means[_reference_normalise(x, means, stds, weights)[1]])
               / stds[_reference_normalise(x, means, stds, weights)[1]],
-              _reference_normalise(x, means, stds, weights)[1])))
+              _reference_normalise(x, means, stds, weights)[1])), function="normalise")
 def _check_mode_normalise(answer):
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('5.1.1', normalise)"
     result = answer(_MODE_VALUES.copy(), _MODE_MEANS.copy(), _MODE_STDS.copy(), _MODE_WEIGHTS.copy())
     if not isinstance(result, tuple) or len(result) != 2:
         return "return two arrays, (alpha, mode): the scalar α and the index β of each value's mode"
@@ -69,10 +67,9 @@ def _reference_log_frequency(counts):
 
 @exercise("5.1.2", summary="how often training-by-sampling asks for each category",
           solution=lambda: _reference_log_frequency,
-          mistake=lambda: (lambda counts: pd.Series(counts, dtype=float) / pd.Series(counts, dtype=float).sum()))
+          mistake=lambda: (lambda counts: pd.Series(counts, dtype=float) / pd.Series(counts, dtype=float).sum()),
+          function="probabilities")
 def _check_log_frequency(answer):
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('5.1.2', probabilities)"
     value = answer(_COUNTS.copy())
     truth = _reference_log_frequency(_COUNTS)
     value = pd.Series(value, index=truth.index) if not isinstance(value, pd.Series) else value.reindex(truth.index)
@@ -140,10 +137,8 @@ def _z_scores(values):
 
 
 @exercise("5.2.1", summary="normal scores of a column: Φ⁻¹(rank / (n + 1))",
-          solution=lambda: _reference_normal_scores, mistake=lambda: _z_scores)
+          solution=lambda: _reference_normal_scores, mistake=lambda: _z_scores, function="normal_scores")
 def _check_normal_scores(answer):
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('5.2.1', normal_scores)"
     values = np.asarray(answer(_VALUES.copy()), dtype=float).ravel()
     if values.shape != _VALUES.shape:
         return "return one score per value, in the order of the values"
@@ -208,10 +203,8 @@ def _tv_without_half(real, synthetic):
 
 
 @exercise("5.3.1", summary="TVComplement of a categorical column: 1 − ½ Σ |p_real − p_synthetic|",
-          solution=lambda: _reference_tv_complement, mistake=lambda: _tv_without_half)
+          solution=lambda: _reference_tv_complement, mistake=lambda: _tv_without_half, function="tv_complement")
 def _check_tv_complement(answer):
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('5.3.1', tv_complement)"
     for real, synthetic, truth in _TV_CASES:
         value = float(answer(pd.Series(real), pd.Series(synthetic)))
         if abs(value - truth) < 1e-9:
@@ -248,10 +241,8 @@ def _unscaled_dcr(synthetic, real):
 
 
 @exercise("5.3.2", summary="distance to the closest record of numeric tables, SDMetrics' scaling",
-          solution=lambda: _reference_dcr, mistake=lambda: _unscaled_dcr)
+          solution=lambda: _reference_dcr, mistake=lambda: _unscaled_dcr, function="dcr")
 def _check_dcr(answer):
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('5.3.2', dcr)"
     values = np.asarray(answer(_DCR_SYNTHETIC.copy(), _DCR_REAL.copy()), dtype=float).ravel()
     if values.shape != _DCR_TRUTH.shape:
         return "return one distance per synthetic row"
@@ -296,10 +287,9 @@ def _cardinality_tv_without_fill(real_counts, synthetic_counts):
 
 
 @exercise("5.4.1", summary="total variation distance between two cardinality distributions (children per parent)",
-          solution=lambda: _reference_cardinality_tv, mistake=lambda: _cardinality_tv_without_fill)
+          solution=lambda: _reference_cardinality_tv, mistake=lambda: _cardinality_tv_without_fill,
+          function="cardinality_tv")
 def _check_cardinality_tv(answer):
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('5.4.1', cardinality_tv)"
     for real, synthetic, truth in _CARDINALITY_CASES:
         value = float(answer(pd.Series(real), pd.Series(synthetic)))
         if abs(value - truth) < 1e-9:
@@ -335,10 +325,8 @@ def _lag1_across_entities(frame, key, column, order_by):
 
 
 @exercise("5.4.2", summary="lag-1 autocorrelation within entities, rows ordered by a sequence index",
-          solution=lambda: _reference_lag1, mistake=lambda: _lag1_across_entities)
+          solution=lambda: _reference_lag1, mistake=lambda: _lag1_across_entities, function="lag1")
 def _check_lag1(answer):
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('5.4.2', lag1)"
     truth = _reference_lag1(_LAG_FRAME, "id", "x", "t")
     value = float(answer(_LAG_FRAME.copy(), "id", "x", "t"))
     if abs(value - truth) < 1e-9:

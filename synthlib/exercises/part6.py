@@ -36,10 +36,8 @@ def _naive_validate(record) -> bool:
 
 
 @exercise("6.1", summary="a validator that survives synthetic edge cases",
-          solution=lambda: _reference_validate, mistake=lambda: _naive_validate)
+          solution=lambda: _reference_validate, mistake=lambda: _naive_validate, function="validate")
 def _check_validator(answer):
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('6.1', validate)"
     from ..part6.applications import edge_case_records
 
     cases = edge_case_records(n_per_kind=8, seed=12345)
@@ -55,10 +53,8 @@ def _check_validator(answer):
 
 @exercise("6.2", summary="the SMOTE interpolation x + u (x' − x)",
           solution=lambda: (lambda x, neighbour, u: x + u * (neighbour - x)),
-          mistake=lambda: (lambda x, neighbour, u: x + u * neighbour))
+          mistake=lambda: (lambda x, neighbour, u: x + u * neighbour), function="smote_point")
 def _check_smote_point(answer):
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('6.2', smote_point)"
     rng = np.random.default_rng(0)
     for _ in range(5):
         x, neighbour, u = rng.normal(size=4), rng.normal(size=4), float(rng.random())

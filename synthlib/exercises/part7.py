@@ -22,10 +22,8 @@ def _leaky_coin_response(bit, epsilon, rng, size):  # the usual mix-up with the 
 
 
 @exercise("7.1.1", summary="randomised response, written and audited",
-          solution=lambda: _reference_coin_response, mistake=lambda: _leaky_coin_response)
+          solution=lambda: _reference_coin_response, mistake=lambda: _leaky_coin_response, function="coin_response")
 def _check_coin_response(answer):
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('7.1.1', coin_response)"
     n = 200_000
     for epsilon in (0.5, 1.0, 2.0):
         rng = np.random.default_rng(int(10 * epsilon))
@@ -62,10 +60,8 @@ def _privacy_loss_wrong_scale(k, epsilon0, n, rng):  # noise scale ε₀ instead
 
 
 @exercise("7.1.2", summary="composition measured by simulating the privacy loss",
-          solution=lambda: _reference_privacy_loss, mistake=lambda: _privacy_loss_wrong_scale)
+          solution=lambda: _reference_privacy_loss, mistake=lambda: _privacy_loss_wrong_scale, function="privacy_loss")
 def _check_privacy_loss(answer):
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('7.1.2', privacy_loss)"
     n = 50_000
     for k, epsilon0 in ((1, 1.0), (10, 0.1), (100, 0.1)):
         losses = np.asarray(call_answer(answer, k, epsilon0, n, np.random.default_rng(k)), dtype=float)
@@ -131,10 +127,8 @@ def _reference_confusion(model, images):
 
 @exercise("7.2.1", summary="the pretext network's confusion matrix over the four rotations",
           solution=lambda: _reference_confusion,
-          mistake=lambda: (lambda model, images: _reference_confusion(model, images).T))
+          mistake=lambda: (lambda model, images: _reference_confusion(model, images).T), function="rotation_confusion")
 def _check_confusion(answer):
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('7.2.1', rotation_confusion)"
     model, images = _quadrant_model(), _quadrant_images()
     matrix = np.asarray(call_answer(answer, model, images.copy()), dtype=float)
     truth = _reference_confusion(model, images)
@@ -186,17 +180,12 @@ def _joined_distinct_n(texts, n):  # the usual slip: one long text, so n-grams r
 
 
 @exercise("7.3.1", summary="distinct-n, the share of n-grams that are new",
-          solution=lambda: _reference_distinct_n, mistake=lambda: _joined_distinct_n)
+          solution=lambda: _reference_distinct_n, mistake=lambda: _joined_distinct_n, function="distinct_n")
 def _check_distinct_n(answer):
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('7.3.1', distinct_n)"
     cases = [(["a b c", "a b d"], 1, 4 / 6), (["a b c", "a b d"], 2, 3 / 4), (["a b", "a b"], 2, 1 / 2),
              (["the film is good", "the film is bad", "good"], 2, 4 / 6), (["x y z"], 3, 1.0)]
     for texts, n, expected in cases:
-        try:
-            value = float(answer(list(texts), n))
-        except Exception as error:  # noqa: BLE001
-            return f"your function raised {type(error).__name__}: {error}"
+        value = float(call_answer(answer, list(texts), n))
         if not np.isclose(value, expected):
             if np.isclose(value, _joined_distinct_n(texts, n)):
                 return (f"for {texts} and n = {n} you return {value:.3f}, expected {expected:.3f}: an n-gram must lie "
@@ -224,18 +213,13 @@ def _strict_top_p(probabilities, top_p):  # the usual slip: drops the token that
 
 
 @exercise("7.3.2", summary="nucleus (top-p) filtering of a next-token distribution",
-          solution=lambda: _reference_top_p, mistake=lambda: _strict_top_p)
+          solution=lambda: _reference_top_p, mistake=lambda: _strict_top_p, function="nucleus")
 def _check_top_p(answer):
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('7.3.2', nucleus)"
     cases = [([0.1, 0.6, 0.3], 0.5, [0.0, 1.0, 0.0]), ([0.1, 0.6, 0.3], 0.7, [0.0, 2 / 3, 1 / 3]),
              ([0.1, 0.6, 0.3], 1.0, [0.1, 0.6, 0.3]), ([0.25, 0.15, 0.6], 0.7, [0.25 / 0.85, 0.0, 0.6 / 0.85]),
              ([0.05, 0.05, 0.4, 0.5], 0.85, [0.0, 0.0, 4 / 9, 5 / 9])]
     for probabilities, top_p, expected in cases:
-        try:
-            value = np.asarray(answer(np.array(probabilities), top_p), dtype=float)
-        except Exception as error:  # noqa: BLE001
-            return f"your function raised {type(error).__name__}: {error}"
+        value = np.asarray(call_answer(answer, np.array(probabilities), top_p), dtype=float)
         if value.shape != (len(probabilities),):
             return f"return one probability per token: shape ({len(probabilities)},), got {value.shape}"
         if not np.allclose(value, expected):
@@ -292,10 +276,9 @@ def _replacing_generations(real, generations, rng):  # the mix forgotten: each f
 
 
 @exercise("7.4.2", summary="refitting on a fixed 50/50 mix of real and synthetic points",
-          solution=lambda: _reference_mixed_generations, mistake=lambda: _replacing_generations)
+          solution=lambda: _reference_mixed_generations, mistake=lambda: _replacing_generations,
+          function="mixed_generations")
 def _check_mixed_generations(answer):
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('7.4.2', mixed_generations)"
     chains, n, generations = 2_000, 20, 30
     real = np.random.default_rng(7401).normal(size=(chains, n))
     variances = np.asarray(call_answer(answer, real.copy(), generations, np.random.default_rng(7402)), dtype=float)
@@ -341,12 +324,10 @@ def _quantile_tpr_at(labels, scores, fpr):  # the threshold read off the non-mem
 
 
 @exercise("7.5.1", summary="the true-positive rate at a low false-positive rate, from an attack's scores",
-          solution=lambda: _reference_tpr_at, mistake=lambda: _quantile_tpr_at)
+          solution=lambda: _reference_tpr_at, mistake=lambda: _quantile_tpr_at, function="tpr_at")
 def _check_tpr_at(answer):
     from ..part7.attacks import tpr_at_fpr
 
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('7.5.1', tpr_at)"
     rng = np.random.default_rng(7501)
     for trial in range(6):
         n = 400
@@ -380,10 +361,8 @@ def _weak_pareto(utility, risk):  # "at least as good on both" without "strictly
 
 
 @exercise("7.5.2", summary="the Pareto front of utility against membership risk",
-          solution=lambda: _reference_pareto, mistake=lambda: _weak_pareto)
+          solution=lambda: _reference_pareto, mistake=lambda: _weak_pareto, function="pareto_front")
 def _check_pareto(answer):
-    if not callable(answer):
-        return "pass your function itself: synthlib.check('7.5.2', pareto_front)"
     rng = np.random.default_rng(7502)
     for _ in range(20):
         # Rounded values, so that equal utilities and equal risks occur (TPR at 1% FPR is often exactly 0).

@@ -76,3 +76,10 @@ def test_a_function_that_raises_gets_a_hint_that_says_so():
     result = synthlib.check("3.3.1", broken)  # a checker that calls the reader's function through call_answer
     assert not result and "your function raised ZeroDivisionError: division by zero" in result.message
     assert "wrong form" in synthlib.check("3.3.1", lambda image: "not a shift").message  # the form, not the function
+
+
+@pytest.mark.parametrize("exercise_id, name", [("2.2.1", "bootstrap_se"), ("4.1.2", "active_units"),
+                                               ("7.5.2", "pareto_front")])
+def test_a_value_where_a_function_is_asked_gets_the_hint_to_pass_the_function(exercise_id, name):
+    result = synthlib.check(exercise_id, 0.5)  # a number: the reader called the function and passed its result
+    assert not result and result.message == f"pass your function itself: synthlib.check('{exercise_id}', {name})"
