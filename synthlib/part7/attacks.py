@@ -31,9 +31,9 @@ from ..common.arguments import as_rng, check_count, check_probability, check_rea
 from ..part5.synthesizers import check_same_columns
 from ..part5.validation import column_kinds, distance_to_closest_record
 
-__all__ = ["AttackResult", "attack_result", "tpr_at_fpr", "auc_chance_band", "epsilon_lower_bound", "distance_attack",
-           "outlier_scores", "outlier_candidates", "outlier_attack", "shadow_attack", "attribute_inference", "AttributeInference",
-           "cap_protection", "EpsilonAudit", "audit_epsilon"]
+__all__ = ["AttackResult", "attack_result", "tpr_at_fpr", "auc_chance_band", "epsilon_lower_bound",
+           "distance_attack", "outlier_scores", "outlier_candidates", "outlier_attack", "shadow_attack",
+           "attribute_inference", "AttributeInference", "cap_protection", "EpsilonAudit", "audit_epsilon"]
 
 
 # ---------------------------------------------------------------------------------------------------------------
