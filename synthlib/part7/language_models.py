@@ -170,22 +170,32 @@ def train_lm(model, ids, *, pad_id: int, epochs: int = 1, batch_size: int = 64, 
     if not isinstance(device, str):
         raise TypeError(f"device must be a string such as 'cpu' or 'cuda', got {device!r}")
     generator = torch.Generator().manual_seed(check_seed(seed))
-    data = torch.as_tensor(ids)
+    return _next_token_training(model, torch.as_tensor(ids), pad_id, epochs, batch_size, lr, generator, device)
+
+
+def _length_batches(lengths, batch_size: int, generator) -> list:
+    """Batches of similar lengths (a random order, then sorted by length within chunks of 50 batches), in a random
+    order: cut to its longest review, each batch computes on far less padding than a random batch would."""
+    import torch
+
+    shuffled = torch.randperm(len(lengths), generator=generator)
+    chunks = [c[torch.argsort(lengths[c], stable=True)] for c in shuffled.split(50 * batch_size)]
+    batches = list(torch.cat(chunks).split(batch_size))
+    return [batches[k] for k in torch.randperm(len(batches), generator=generator).tolist()]
+
+
+def _next_token_training(model, data, pad_id: int, epochs: int, batch_size: int, lr: float, generator, device):
+    """:func:`train_lm`'s loop, its arguments checked: the part section 7.3 shows."""
+    import torch
+
     n_steps = epochs * -(-len(data) // batch_size)
     optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda step: 1 - step / n_steps)
     model.to(device).train()
-    losses = []
-    lengths = (data != pad_id).sum(dim=1)
+    losses, lengths = [], (data != pad_id).sum(dim=1)
     for _ in range(epochs):
         total = 0.0
-        # Batches of similar lengths (a random order, then sorted by length within chunks of 50 batches), each cut
-        # to its longest review: far less padding to compute on than random batches.
-        shuffled = torch.randperm(len(data), generator=generator)
-        chunks = [c[torch.argsort(lengths[c], stable=True)] for c in shuffled.split(50 * batch_size)]
-        batches = list(torch.cat(chunks).split(batch_size))
-        for k in torch.randperm(len(batches), generator=generator).tolist():
-            batch = batches[k]
+        for batch in _length_batches(lengths, batch_size, generator):
             x = data[batch][:, :int(lengths[batch].max())].to(device)
             targets = x.masked_fill(x == pad_id, -100)  # -100: ignored by the loss
             loss = model(input_ids=x, labels=targets).loss
