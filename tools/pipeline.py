@@ -305,7 +305,7 @@ def _data_variant(executed_notebook: Path, dataset: str) -> str:
     for cell in nbformat.read(executed_notebook, as_version=4).cells:
         for output in cell.get("outputs", []):
             if output.get("metadata", {}).get("scrapbook", {}).get("name") == f"dataset_variant_{dataset}":
-                return f"{dataset} ({next(v for k, v in output['data'].items() if k.endswith('text/plain'))})"
+                return f"{dataset} ({next(v for k, v in output['data'].items() if k.endswith('text/markdown'))})"
     return f"{dataset} (not loaded in this run)"
 
 

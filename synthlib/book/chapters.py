@@ -81,26 +81,34 @@ def glue(name: str, value: Any, display: bool = False) -> None:
     """Store ``value`` under ``name`` for the page's prose (MyST ``{glue:text}`name```).
 
     The same format as myst-nb's ``glue``, so the book reads it, without needing myst-nb in Colab.
-    NumPy scalars are stored as plain Python numbers, so that the prose shows ``0.95``, not ``np.float64(0.95)``;
-    strings are stored as text (no quotes), readable by both ``{glue:text}`` and ``{glue:md}``.
+    NumPy scalars are stored as plain Python numbers, so that the prose shows ``0.95``, not ``np.float64(0.95)``.
+    A string is stored as its repr for ``{glue:text}`` (myst-nb reads text/plain back with ``ast.literal_eval``, so
+    unquoted text such as ``"1,133"`` or ``"0.49, 0.51"`` would come back as a tuple, "(1, 133)") and as itself for
+    ``{glue:md}``.
     """
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be a non-empty string, got {name!r}")
     from IPython import get_ipython
-    from IPython.core.formatters import format_display_data
     from IPython.display import display as ipy_display
 
-    if isinstance(value, np.generic):
-        value = value.item()
     if get_ipython() is None:  # a plain Python script: there is no notebook to store the value in
         return
-    if isinstance(value, str):  # text for the prose, not a repr: no quotes, and usable with {glue:md} too
-        bundle, metadata = {"text/plain": value, "text/markdown": value}, {}
-    else:
-        bundle, metadata = format_display_data(value)
+    bundle, metadata = _glue_bundle(value)
     prefix = "" if display else GLUE_PREFIX
     metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
     ipy_display({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
+
+
+def _glue_bundle(value: Any) -> tuple[dict, dict]:
+    """The MIME bundle :func:`glue` stores: a string's repr as text/plain (what ``{glue:text}`` evaluates back)
+    and the string itself as text/markdown; NumPy scalars as Python numbers; anything else as IPython shows it."""
+    from IPython.core.formatters import format_display_data
+
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, str):
+        return {"text/plain": repr(value), "text/markdown": value}, {}
+    return format_display_data(value)
 
 
 def show_source(*objects) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import nbformat
+import numpy as np
 import pytest
 
 TCP_WARNING = "Kernel is running over TCP without encryption"
@@ -101,3 +102,24 @@ def test_statistics_page_shows_kernel_cpu_time_beside_the_wall_clock(tmp_path, m
     wall = info.budget_fast_s + 1.0
     assert f"| {wall:.1f} s | 1.3 s | {info.budget_fast_s:g} s (wall clock over, CPU within) |" in row
     assert "1.3 s CPU (fast mode)" in pipeline.runtime_table(tmp_path)
+
+
+@pytest.mark.parametrize("text", ["1,133", "0.49, 0.51, 0.57", "1e5", "(4, 3, 2)", "full dataset",
+                                  "it's 'quoted'", "53.4%", "a\\b"])
+def test_glued_text_reaches_the_page_as_written(text):
+    from myst_nb.core.variables import format_plain_text
+
+    from synthlib.book.chapters import _glue_bundle
+
+    bundle, _ = _glue_bundle(text)
+    # {glue:text} pastes format_plain_text(text/plain); {glue:md} pastes text/markdown
+    assert format_plain_text(bundle["text/plain"], "") == text and bundle["text/markdown"] == text
+
+
+def test_glued_numbers_keep_their_format_spec():
+    from myst_nb.core.variables import format_plain_text
+
+    from synthlib.book.chapters import _glue_bundle
+
+    assert format_plain_text(_glue_bundle(np.float64(0.5343))[0]["text/plain"], ".1%") == "53.4%"
+    assert format_plain_text(_glue_bundle(1133)[0]["text/plain"], ",") == "1,133"
